@@ -1,0 +1,94 @@
+"""Shared plumbing of the command-line tools: gin flags, set-up, clean errors.
+
+Nothing below the CLIs parses flags; these helpers turn flags into a parsed
+gin config and turn any `UserError` into one line on stderr and exit code 2.
+"""
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+
+from absl import flags
+
+from atm_jax.errors import UserError
+
+# The repository root: gin `include` paths and the `tasks` package resolve
+# against it wherever the command is started from.
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+_GIN_FLAG = re.compile(r"^--gin\.([^=]+)=(.*)$", re.DOTALL)
+_REQUIRED = re.compile(r"Required bindings for `(.+?)` not provided in "
+                       r"config: \[(.+?)\]")
+
+
+def define_gin_flags() -> None:
+  flags.DEFINE_multi_string("gin_file", [], "Gin config files, in order.")
+  flags.DEFINE_multi_string("gin_bindings", [],
+                            "Extra gin bindings, e.g. \"TRAIN_STEPS = 50\".")
+
+
+def rewrite_gin_args(argv: Sequence[str]) -> list[str]:
+  """`--gin.NAME=VALUE` (T5X's shorthand) -> `--gin_bindings=NAME = VALUE`."""
+  rewritten = []
+  for arg in argv:
+    match = _GIN_FLAG.match(arg)
+    rewritten.append(f"--gin_bindings={match.group(1)} = {match.group(2)}"
+                     if match else arg)
+  return rewritten
+
+
+def parse_gin(gin_files: Sequence[str], bindings: Sequence[str]) -> None:
+  """Parse files then bindings; a bad file or binding is a UserError."""
+  import gin  # pylint: disable=g-import-not-at-top
+  if PROJECT_ROOT not in sys.path:
+    sys.path.insert(0, PROJECT_ROOT)
+  gin.add_config_file_search_path(PROJECT_ROOT)
+  if not gin_files:
+    raise UserError("No --gin_file given; pass an experiment such as "
+                    "--gin_file=gin_configs/experiments/pretrain_tiny.gin.")
+  for path in gin_files:
+    if not (os.path.exists(path) or
+            os.path.exists(os.path.join(PROJECT_ROOT, path))):
+      raise UserError(f"Gin file {path} does not exist; check the path.")
+  try:
+    gin.parse_config_files_and_bindings(gin_files, bindings,
+                                        skip_unknown=False)
+  except (ValueError, ImportError, SyntaxError) as error:
+    first_line = str(error).strip().splitlines()[0]
+    raise UserError(f"The gin config could not be parsed: {first_line}; fix "
+                    "the file or the --gin binding it names.") from error
+
+
+def required_macro_error(error: Exception) -> UserError | None:
+  """Gin's message for an unset %gin.REQUIRED value, as one helpful sentence."""
+  match = _REQUIRED.search(str(error))
+  if not match:
+    return None
+  configurable, params = match.groups()
+  return UserError(
+      f"Required setting {params} of {configurable} is not set (a "
+      "%gin.REQUIRED macro, listed in the header of the run's gin file); "
+      "set it on the command line, e.g. --gin.MODEL_DIR=\"'/path/to/run'\".")
+
+
+def run_cleanly(main: Callable[[], object]) -> None:
+  """Call `main`; print a UserError (or unset gin macro) as one line, exit 2."""
+  try:
+    main()
+  except UserError as error:
+    _fail(error)
+  except (ValueError, RuntimeError) as error:
+    friendly = required_macro_error(error)
+    if friendly is None:
+      raise
+    _fail(friendly)
+
+
+def _fail(error: Exception) -> None:
+  message = str(error).strip().splitlines()[0]
+  print(f"error: {message}", file=sys.stderr, flush=True)
+  sys.exit(2)
+
+
+def quiet_tensorflow() -> None:
+  os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

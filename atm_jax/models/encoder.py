@@ -1,0 +1,131 @@
+"""RoBERTa-style transformer encoder: embeddings, a stack of blocks, final norm."""
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+
+from atm_jax.models import layers
+from atm_jax.models.config import EncoderConfig
+
+Array = jax.Array
+HIDDEN_AXES = ("activation_batch", "activation_length", "activation_embed")
+
+_REMAT_POLICIES = {
+    "full": jax.checkpoint_policies.nothing_saveable,
+    "dots": jax.checkpoint_policies.checkpoint_dots,
+    "dots_no_batch": jax.checkpoint_policies.checkpoint_dots_with_no_batch_dims,
+}
+
+
+class Embeddings(nn.Module):
+  """Token + learned absolute position (+ optional token type) embeddings."""
+
+  config: EncoderConfig
+  deterministic: bool
+
+  def setup(self):
+    cfg = self.config
+    self.token_embedding = layers.param(
+        self, "token_embedding", layers.DENSE_INIT,
+        (cfg.vocab_size, cfg.embed_dim), ("vocab", "embed"))
+    self.position_embedding = layers.param(
+        self, "position_embedding", layers.DENSE_INIT,
+        (cfg.max_length + cfg.position_offset, cfg.embed_dim),
+        ("positions", "embed"))
+    if cfg.type_vocab_size:
+      self.type_embedding = layers.param(
+          self, "type_embedding", layers.DENSE_INIT,
+          (cfg.type_vocab_size, cfg.embed_dim), ("token_types", "embed"))
+    self.norm = layers.LayerNorm(cfg.layer_norm_epsilon, jnp.dtype(cfg.dtype))
+    self.dropout = nn.Dropout(cfg.dropout_rate)
+
+  def __call__(self, tokens: Array, positions: Array,
+               token_types: Array | None) -> Array:
+    cfg = self.config
+    x = jnp.take(self.token_embedding, tokens, axis=0)
+    x = x + jnp.take(self.position_embedding, positions + cfg.position_offset,
+                     axis=0)
+    if cfg.type_vocab_size:
+      types = jnp.zeros_like(tokens) if token_types is None else token_types
+      x = x + jnp.take(self.type_embedding, types, axis=0)
+    x = self.norm(x.astype(jnp.dtype(cfg.dtype)))
+    return self.dropout(x, deterministic=self.deterministic)
+
+  def decode(self, hidden: Array) -> Array:
+    """Logits against the (tied) token embedding, in float32."""
+    return jnp.einsum("...e,ve->...v", hidden,
+                      self.token_embedding.astype(hidden.dtype),
+                      preferred_element_type=jnp.float32)
+
+
+class EncoderBlock(nn.Module):
+  """Attention + feed-forward with residuals; pre- or post-LayerNorm."""
+
+  config: EncoderConfig
+  deterministic: bool
+
+  @nn.compact
+  def __call__(self, x: Array, mask: Array) -> tuple[Array, None]:
+    cfg = self.config
+    dtype = jnp.dtype(cfg.dtype)
+    attention = layers.SelfAttention(cfg, self.deterministic, name="attention")
+    feed_forward = layers.FeedForward(cfg, name="mlp")
+    attention_norm = layers.LayerNorm(cfg.layer_norm_epsilon, dtype,
+                                      name="attention_norm")
+    mlp_norm = layers.LayerNorm(cfg.layer_norm_epsilon, dtype, name="mlp_norm")
+    dropout = lambda y: nn.Dropout(cfg.dropout_rate)(
+        y, deterministic=self.deterministic)
+    if cfg.pre_layer_norm:
+      x = x + dropout(attention(attention_norm(x), mask))
+      x = x + dropout(feed_forward(mlp_norm(x)))
+    else:
+      x = attention_norm(x + dropout(attention(x, mask)))
+      x = mlp_norm(x + dropout(feed_forward(x)))
+    return layers.constrain(x, HIDDEN_AXES), None
+
+
+def _block_class(cfg: EncoderConfig) -> type[nn.Module]:
+  if cfg.remat_policy == "none":
+    return EncoderBlock
+  return nn.remat(EncoderBlock, policy=_REMAT_POLICIES[cfg.remat_policy],
+                  prevent_cse=not cfg.scan_layers)
+
+
+class Encoder(nn.Module):
+  """The encoder proper; returns hidden states [batch, length, embed]."""
+
+  config: EncoderConfig
+  deterministic: bool = True
+
+  def setup(self):
+    cfg = self.config
+    self.embeddings = Embeddings(cfg, self.deterministic)
+    block = _block_class(cfg)
+    if cfg.scan_layers:
+      scanned = nn.scan(block, variable_axes={"params": 0},
+                        split_rngs={"params": True, "dropout": True},
+                        in_axes=nn.broadcast, length=cfg.num_layers,
+                        metadata_params={nn.PARTITION_NAME: "layers"})
+      self.layers = scanned(cfg, self.deterministic)
+    else:
+      self.layers = [block(cfg, self.deterministic, name=f"layers_{i}")
+                     for i in range(cfg.num_layers)]
+    if cfg.pre_layer_norm:
+      self.final_norm = layers.LayerNorm(cfg.layer_norm_epsilon,
+                                         jnp.dtype(cfg.dtype))
+
+  def __call__(self, tokens: Array, segment_ids: Array, positions: Array,
+               token_types: Array | None = None) -> Array:
+    x = self.embeddings(tokens, positions, token_types)
+    x = layers.constrain(x, HIDDEN_AXES)
+    mask = layers.attention_mask(segment_ids)
+    if self.config.scan_layers:
+      x, _ = self.layers(x, mask)
+    else:
+      for block in self.layers:
+        x, _ = block(x, mask)
+    if self.config.pre_layer_norm:
+      x = self.final_norm(x)
+    return x
+
+  def decode(self, hidden: Array) -> Array:
+    return self.embeddings.decode(hidden)

@@ -1,0 +1,38 @@
+"""`python -m atm_jax.train`: one training run, chosen by gin files.
+
+  python -m atm_jax.train --gin_file=gin_configs/experiments/pretrain_tiny.gin \
+      --gin.MODEL_DIR="'/tmp/run'" --gin.TEXT_GLOB="'/data/*.txt'"
+
+Rerunning the same command resumes from the latest checkpoint in MODEL_DIR.
+"""
+import sys
+
+from absl import app, flags
+
+from atm_jax import cli
+
+cli.define_gin_flags()
+flags.DEFINE_bool("distributed", False,
+                  "Call jax.distributed.initialize() first (multi-host jobs).")
+FLAGS = flags.FLAGS
+
+
+def _run() -> None:
+  # Imported here so `--help` and flag errors stay fast.
+  from atm_jax import configurables  # noqa: F401  (registers gin names)
+  from atm_jax.partitioning.mesh import initialize_distributed
+  from atm_jax.trainer import loop
+
+  initialize_distributed(FLAGS.distributed)
+  cli.parse_gin(FLAGS.gin_file, FLAGS.gin_bindings)
+  loop.train()
+
+
+def main(argv: list[str]) -> None:
+  del argv
+  cli.run_cleanly(_run)
+
+
+if __name__ == "__main__":
+  cli.quiet_tensorflow()
+  app.run(main, argv=cli.rewrite_gin_args(sys.argv))

@@ -1,0 +1,46 @@
+"""What one training run does, bound from gin and checked before any work."""
+import dataclasses
+
+import gin
+
+from atm_jax.errors import UserError
+
+
+@gin.configurable
+@dataclasses.dataclass(frozen=True)
+class TrainConfig:
+  """A training run. `task` is a registered SeqIO task or mixture name.
+
+  `eval_every=0` evaluates only at the end. `init_checkpoint` seeds a new run
+  (Stage 2, fine-tuning) when MODEL_DIR holds no checkpoint yet; the
+  assignment map is a tuple of (regex over target parameter path, source path
+  or None to keep the fresh value).
+  """
+
+  model_dir: str
+  task: str
+  train_steps: int
+  batch_size: int
+  sequence_length: int
+  num_microbatches: int = 1
+  seed: int = 0
+  log_every: int = 10
+  eval_every: int = 0
+  eval_batches: int = 20
+  checkpoint_every: int = 500
+  keep_checkpoints: int = 3
+  init_checkpoint: str | None = None
+  init_assignment_map: tuple[tuple[str, str | None], ...] = ()
+  init_fallback_to_scratch: bool = True
+  pack: bool = True
+
+  def __post_init__(self):
+    if not self.model_dir:
+      raise UserError("MODEL_DIR is empty; set it with "
+                      "--gin.MODEL_DIR=\"'/path/to/run'\".")
+    for name in ("train_steps", "batch_size", "sequence_length",
+                 "num_microbatches", "log_every", "eval_batches",
+                 "checkpoint_every"):
+      if getattr(self, name) <= 0:
+        raise UserError(f"TrainConfig.{name} must be positive, got "
+                        f"{getattr(self, name)}.")

@@ -1,0 +1,203 @@
+"""The training loop: plain Python around one jitted, sharded step."""
+import os
+import time
+from collections.abc import Iterator
+
+import flax.linen as nn
+import gin
+import jax
+import numpy as np
+
+from atm_jax.checkpoints.init_from import init_params_from_checkpoint
+from atm_jax.checkpoints.manager import Checkpointer
+from atm_jax.data import pipeline
+from atm_jax.errors import UserError
+from atm_jax.partitioning.mesh import MeshConfig, create_mesh
+from atm_jax.partitioning.partitioner import Partitioner
+from atm_jax.trainer import step as step_lib
+from atm_jax.trainer.config import TrainConfig
+from atm_jax.trainer.metrics_writer import MetricsWriter
+from atm_jax.trainer.optimizer import (OptimizerConfig, learning_rate_schedule,
+                                       make_optimizer)
+from atm_jax.trainer.signals import StopRequest
+from atm_jax.trainer.state import TrainState
+
+EVAL_SEED_OFFSET = 1_000_003
+
+
+class Trainer:
+  """Builds state, data and the jitted step for one `TrainConfig`, then runs."""
+
+  def __init__(self, config: TrainConfig, model: step_lib.Model,
+               partitioner: Partitioner, optimizer_config: OptimizerConfig):
+    self.config = config
+    self.model = model
+    self.partitioner = partitioner
+    self.is_lead = jax.process_index() == 0
+    step_lib.check_batch_size(config.batch_size, config.num_microbatches,
+                              partitioner)
+    self.optimizer = make_optimizer(optimizer_config, config.train_steps)
+    self.schedule = learning_rate_schedule(optimizer_config,
+                                           config.train_steps)
+    init = step_lib.boxed_init_fn(model, self.optimizer, 1,
+                                  config.sequence_length)
+    with partitioner.activate():
+      self.abstract_state, self.state_shardings = partitioner.abstract_state(
+          init, jax.random.key(config.seed))
+    self._init = jax.jit(lambda rng: nn.unbox(init(rng)),
+                         out_shardings=self.state_shardings)
+    self.checkpointer = Checkpointer(
+        os.path.join(config.model_dir, "checkpoints"),
+        save_interval_steps=config.checkpoint_every,
+        max_to_keep=config.keep_checkpoints)
+
+  # -- state -----------------------------------------------------------------
+  def initial_state(self):
+    """Own latest checkpoint, else `init_checkpoint` params, else scratch."""
+    latest = self.checkpointer.latest_step()
+    if latest is not None:
+      state, data_state = self.checkpointer.restore(latest,
+                                                    self.abstract_state)
+      self._say(f"Resuming from step {latest} in {self.checkpointer.directory}")
+      return state, int(data_state["batches"])
+    with self.partitioner.activate():
+      state = self._init(jax.random.key(self.config.seed))
+    if self.config.init_checkpoint:
+      params = init_params_from_checkpoint(
+          self.config.init_checkpoint, self.abstract_state.params,
+          state.params, assignment_map=self.config.init_assignment_map,
+          fallback_to_scratch=self.config.init_fallback_to_scratch)
+      state = state.replace(params=params)
+    return state, 0
+
+  # -- data ------------------------------------------------------------------
+  def _batches(self, split: str, start_batch: int = 0,
+               num_epochs: int | None = None) -> Iterator[dict]:
+    cfg = self.config
+    return pipeline.mlm_batches(
+        cfg.task, split, cfg.sequence_length, cfg.batch_size, seed=cfg.seed,
+        start_batch=start_batch, shuffle=num_epochs is None,
+        num_epochs=num_epochs, pack=cfg.pack,
+        process_index=jax.process_index(), process_count=jax.process_count())
+
+  def check_vocabulary(self) -> None:
+    pieces = pipeline.num_pieces(self.config.task)
+    model_vocab = self.model.config.vocab_size
+    if pieces > model_vocab:
+      raise UserError(
+          f"The vocabulary of task {self.config.task!r} has {pieces} pieces "
+          f"but the model's vocab_size is {model_vocab}; set VOCAB_SIZE to at "
+          "least the vocabulary size.")
+
+  # -- running ---------------------------------------------------------------
+  def run(self) -> TrainState:
+    self.check_vocabulary()
+    state, start = self.initial_state()
+    writer = MetricsWriter(self.config.model_dir, self.config.train_steps,
+                           is_lead=self.is_lead)
+    try:
+      with StopRequest() as stop:
+        state = self._loop(state, start, writer, stop)
+    finally:
+      self.checkpointer.wait_until_finished()
+      self.checkpointer.close()
+      writer.close()
+    return state
+
+  def _loop(self, state, start: int, writer: MetricsWriter,
+            stop: StopRequest):
+    cfg = self.config
+    train_step = step_lib.jit_train_step(
+        self.model, self.optimizer, self.schedule, self.partitioner,
+        self.state_shardings, num_microbatches=cfg.num_microbatches,
+        seed=cfg.seed)
+    batches = self._batches("train", start_batch=start)
+    pending: list[dict] = []
+    clock = time.time()
+    for step in range(start, cfg.train_steps):
+      batch = self.partitioner.global_batch(next(batches))
+      with self.partitioner.activate():
+        state, metrics = train_step(state, batch)
+      pending.append(metrics)
+      done = step + 1
+      if done % cfg.log_every == 0 or done == cfg.train_steps or stop.requested:
+        self._log(done, pending, time.time() - clock, writer)
+        pending, clock = [], time.time()
+      if cfg.eval_every and done % cfg.eval_every == 0:
+        self.evaluate(state.params, done, writer)
+      if stop.requested:
+        self._save(done, state, force=True)
+        self._say(f"Stopped by {stop.requested} after step {done}; "
+                  "checkpoint saved, rerun the same command to resume.")
+        return state
+      self._save(done, state, force=done == cfg.train_steps)
+    if not cfg.eval_every or cfg.train_steps % cfg.eval_every:
+      self.evaluate(state.params, cfg.train_steps, writer)
+    return state
+
+  def _save(self, step: int, state, force: bool) -> None:
+    if force or step % self.config.checkpoint_every == 0:
+      self.checkpointer.save(step, state, {"batches": step}, force=force)
+
+  def _log(self, step: int, pending: list[dict], seconds: float,
+           writer: MetricsWriter) -> None:
+    fetched = jax.device_get(pending)
+    bad = [step - len(fetched) + i + 1 for i, m in enumerate(fetched)
+           if m["nonfinite"]]
+    if bad:
+      last = self.checkpointer.latest_step()
+      raise UserError(
+          f"The loss or gradient became NaN/inf at step {bad[0]}; training "
+          f"stopped and the last good checkpoint (step {last}) is kept; "
+          "lower the learning rate or enable clipping and rerun.")
+    scalars = {k: float(np.mean([m[k] for m in fetched]))
+               for k in fetched[0] if k not in ("nonfinite", "learning_rate")}
+    scalars["learning_rate"] = float(fetched[-1]["learning_rate"])
+    steps = len(fetched)
+    tokens = steps * self.config.batch_size * self.config.sequence_length
+    scalars["seconds_per_step"] = seconds / steps
+    scalars["tokens_per_second"] = tokens / max(seconds, 1e-9)
+    writer.write(step, scalars)
+
+  def evaluate(self, params, step: int, writer: MetricsWriter) -> dict:
+    """Masked-token loss and accuracy on the validation split."""
+    eval_step = step_lib.jit_eval_step(
+        self.model, self.partitioner, self.state_shardings.params,
+        seed=self.config.seed + EVAL_SEED_OFFSET)
+    totals: dict[str, float] = {}
+    for index, local in enumerate(self._batches("validation", num_epochs=1)):
+      if index >= self.config.eval_batches:
+        break
+      with self.partitioner.activate():
+        sums = eval_step(params, self.partitioner.global_batch(local), index)
+      for key, value in jax.device_get(sums).items():
+        totals[key] = totals.get(key, 0.0) + float(value)
+    if not totals.get("weight"):
+      self._say("No validation examples; skipping evaluation.")
+      return {}
+    means = {k: v / totals["weight"] for k, v in totals.items()
+             if k != "weight"}
+    writer.write(step, means, prefix="validation")
+    return means
+
+  def _say(self, message: str) -> None:
+    if self.is_lead:
+      print(message, flush=True)
+
+
+@gin.configurable
+def train(model: step_lib.Model = gin.REQUIRED,
+          config: TrainConfig = gin.REQUIRED,
+          optimizer: OptimizerConfig | None = None,
+          mesh: MeshConfig | None = None):
+  """Entry point bound by gin: build the mesh and trainer, run to the end.
+
+  The resolved config goes to MODEL_DIR/config.gin before any work.
+  """
+  os.makedirs(config.model_dir, exist_ok=True)
+  if jax.process_index() == 0:
+    with open(os.path.join(config.model_dir, "config.gin"), "w") as f:
+      f.write(gin.config_str())
+  partitioner = Partitioner(create_mesh(mesh or MeshConfig()))
+  trainer = Trainer(config, model, partitioner, optimizer or OptimizerConfig())
+  return trainer.run()
