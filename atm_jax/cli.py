@@ -8,7 +8,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 
-from absl import flags
+from absl import flags, logging
 
 from atm_jax.errors import UserError
 
@@ -90,5 +90,7 @@ def _fail(error: Exception) -> None:
   sys.exit(2)
 
 
-def quiet_tensorflow() -> None:
+def quiet_libraries() -> None:
+  """Keep the terminal for our progress lines: libraries log warnings only."""
   os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+  logging.set_verbosity(logging.WARNING)

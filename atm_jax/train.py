@@ -30,9 +30,10 @@ def _run() -> None:
 
 def main(argv: list[str]) -> None:
   del argv
+  cli.quiet_libraries()
   cli.run_cleanly(_run)
 
 
 if __name__ == "__main__":
-  cli.quiet_tensorflow()
+  cli.quiet_libraries()
   app.run(main, argv=cli.rewrite_gin_args(sys.argv))

@@ -60,7 +60,8 @@ class Partitioner:
     """(unboxed abstract state carrying shardings, shardings) of `boxed_init`.
 
     `boxed_init` returns a tree whose parameters are flax `Partitioned` boxes;
-    nothing is allocated here.
+    nothing is allocated here. Call it outside `activate()`: unboxing under
+    active rules would add sharding constraints outside jit.
     """
     boxed = jax.eval_shape(boxed_init, *args)
     shardings = self.logical_to_shardings(nn.get_partition_spec(boxed))

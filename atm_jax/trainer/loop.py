@@ -41,9 +41,8 @@ class Trainer:
                                            config.train_steps)
     init = step_lib.boxed_init_fn(model, self.optimizer, 1,
                                   config.sequence_length)
-    with partitioner.activate():
-      self.abstract_state, self.state_shardings = partitioner.abstract_state(
-          init, jax.random.key(config.seed))
+    self.abstract_state, self.state_shardings = partitioner.abstract_state(
+        init, jax.random.key(config.seed))
     self._init = jax.jit(lambda rng: nn.unbox(init(rng)),
                          out_shardings=self.state_shardings)
     self.checkpointer = Checkpointer(
@@ -121,7 +120,7 @@ class Trainer:
       pending.append(metrics)
       done = step + 1
       if done % cfg.log_every == 0 or done == cfg.train_steps or stop.requested:
-        self._log(done, pending, time.time() - clock, writer)
+        self._log(done, pending, clock, writer)
         pending, clock = [], time.time()
       if cfg.eval_every and done % cfg.eval_every == 0:
         self.evaluate(state.params, done, writer)
@@ -139,9 +138,10 @@ class Trainer:
     if force or step % self.config.checkpoint_every == 0:
       self.checkpointer.save(step, state, {"batches": step}, force=force)
 
-  def _log(self, step: int, pending: list[dict], seconds: float,
+  def _log(self, step: int, pending: list[dict], since: float,
            writer: MetricsWriter) -> None:
-    fetched = jax.device_get(pending)
+    fetched = jax.device_get(pending)  # waits for the steps to finish
+    seconds = time.time() - since
     bad = [step - len(fetched) + i + 1 for i, m in enumerate(fetched)
            if m["nonfinite"]]
     if bad:
