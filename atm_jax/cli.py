@@ -17,6 +17,7 @@ from atm_jax.errors import UserError
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 _GIN_FLAG = re.compile(r"^--gin\.([^=]+)=(.*)$", re.DOTALL)
+_REQUIRED_MACRO = re.compile(r"(\w+)/macro\.value set to `%gin\.REQUIRED`")
 _REQUIRED = re.compile(r"Required bindings for `(.+?)` not provided in "
                        r"config: \[(.+?)\]")
 
@@ -54,6 +55,13 @@ def parse_gin(gin_files: Sequence[str], bindings: Sequence[str]) -> None:
     gin.parse_config_files_and_bindings(gin_files, bindings,
                                         skip_unknown=False)
   except (ValueError, ImportError, SyntaxError) as error:
+    macro = _REQUIRED_MACRO.search(str(error))
+    if macro:
+      name = macro.group(1)
+      raise UserError(
+          f"{name} is required but not set (see the header of the run's gin "
+          f"file); add --gin.{name}=... to the command, e.g. "
+          f"--gin.{name}=\"'/path'\" for a path.") from error
     first_line = str(error).strip().splitlines()[0]
     raise UserError(f"The gin config could not be parsed: {first_line}; fix "
                     "the file or the --gin binding it names.") from error
