@@ -1,0 +1,72 @@
+"""SeqIO task over plain text files, one sentence per line, for MLM pretraining.
+
+Registration is a function (called from gin) rather than an import side effect,
+because the files and the vocabulary are only known once a run is configured.
+"""
+import functools
+
+import gin
+import seqio
+import tensorflow as tf
+
+from atm_jax.data.vocabulary import load_vocabulary
+from atm_jax.errors import UserError
+
+# Lines are read in file order, so a large buffer is what mixes neighbouring text.
+_SHUFFLE_BUFFER_SIZE = 10_000
+
+
+def _text_files(text_glob: str) -> list[str]:
+  """Sorted, so every process and every resumed run sees the same line order."""
+  files = sorted(tf.io.gfile.glob(text_glob))
+  if not files:
+    raise UserError(f"TEXT_GLOB {text_glob!r} matches no file; set TEXT_GLOB to "
+                    "the text files to train on (one sentence per line).")
+  return files
+
+
+def _read_split(files: list[str], split: str, validation_every: int) -> tf.data.Dataset:
+  """Every `validation_every`-th line (counting all files in order) is validation."""
+
+  def keep(index: tf.Tensor, line: tf.Tensor) -> tf.Tensor:
+    in_validation = tf.equal(index % validation_every, 0)
+    in_split = in_validation if split == "validation" else tf.logical_not(in_validation)
+    return tf.logical_and(in_split, tf.strings.length(tf.strings.strip(line)) > 0)
+
+  lines = tf.data.TextLineDataset(files).enumerate().filter(keep)
+  return lines.map(lambda _, line: {"text": line})
+
+
+@gin.configurable
+def register_text_mlm(
+    text_glob: str = gin.REQUIRED,
+    vocab_path: str = gin.REQUIRED,
+    name: str = "text_mlm",
+    validation_every: int = 100,
+) -> str:
+  """Registers (or re-registers) the task `name` and returns that name."""
+  if validation_every < 2:
+    raise UserError(f"validation_every={validation_every} leaves no training "
+                    "lines; set it to 2 or more.")
+  files = _text_files(text_glob)
+
+  def dataset_fn(split: str, shuffle_files: bool,
+                 seed: int | None = None) -> tf.data.Dataset:
+    del shuffle_files, seed  # Fixed order: the split depends on it; the Task shuffles.
+    return _read_split(files, split, validation_every)
+
+  if name in seqio.TaskRegistry.names():
+    seqio.TaskRegistry.remove(name)
+  seqio.TaskRegistry.add(
+      name,
+      source=seqio.FunctionDataSource(dataset_fn, splits=("train", "validation")),
+      preprocessors=[
+          functools.partial(seqio.preprocessors.rekey, key_map={"targets": "text"}),
+          functools.partial(seqio.preprocessors.tokenize, copy_pretokenized=False),
+          seqio.preprocessors.append_eos_after_trim,
+      ],
+      output_features={"targets": seqio.Feature(
+          load_vocabulary(vocab_path), add_eos=True, dtype=tf.int32)},
+      shuffle_buffer_size=_SHUFFLE_BUFFER_SIZE,
+  )
+  return name
