@@ -1,0 +1,151 @@
+"""`python -m atm_jax.train` end to end: artefacts, SIGKILL resume, clear errors."""
+import glob
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from atm_jax.data.synthetic import write_text_file
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STEPS = 80
+COMMON = ["--gin_file=gin_configs/experiments/pretrain_tiny.gin",
+          f"--gin.TRAIN_STEPS={STEPS}", "--gin.BATCH_SIZE=16",
+          "--gin.SEQUENCE_LENGTH=64", "--gin.TrainConfig.log_every=1",
+          "--gin.TrainConfig.checkpoint_every=10",
+          "--gin.TrainConfig.eval_every=0"]
+
+pytestmark = pytest.mark.slow
+
+
+def _command(*args):
+  return [sys.executable, "-m", "atm_jax.train", *COMMON, *args]
+
+
+def _run(*args, check=True):
+  result = subprocess.run(_command(*args), cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+  if check and result.returncode:
+    raise AssertionError(f"train failed:\n{result.stderr[-3000:]}")
+  return result
+
+
+def _train_losses(model_dir):
+  """Loss per step; a step logged twice (before a kill and after) keeps the
+  later value."""
+  losses = {}
+  with open(os.path.join(model_dir, "metrics.jsonl")) as f:
+    for line in f:
+      record = json.loads(line)
+      if record["split"] == "train":
+        losses[record["step"]] = record["loss"]
+  return losses
+
+
+@pytest.fixture(scope="module")
+def text_glob(tmp_path_factory):
+  folder = tmp_path_factory.mktemp("text")
+  write_text_file(str(folder / "lines.txt"), 6000, seed=0)
+  return str(folder / "*.txt")
+
+
+@pytest.fixture(scope="module")
+def reference_run(tmp_path_factory, text_glob):
+  model_dir = str(tmp_path_factory.mktemp("reference"))
+  _run(f"--gin.MODEL_DIR='{model_dir}'", f"--gin.TEXT_GLOB='{text_glob}'")
+  return model_dir
+
+
+def test_run_writes_every_artefact_and_learns(reference_run):
+  files = os.listdir(reference_run)
+  assert {"config.gin", "metrics.jsonl", "checkpoints", "tensorboard",
+          "vocab"} <= set(files)
+  assert os.path.exists(os.path.join(reference_run, "vocab", "spm.model"))
+  assert glob.glob(os.path.join(reference_run, "tensorboard", "events.*"))
+  assert os.path.isdir(os.path.join(reference_run, "checkpoints", str(STEPS)))
+  with open(os.path.join(reference_run, "config.gin")) as f:
+    assert "EncoderConfig.num_layers = 2" in f.read()
+  losses = _train_losses(reference_run)
+  assert sorted(losses) == list(range(1, STEPS + 1))
+  first, last = sum(losses[s] for s in range(1, 6)), sum(
+      losses[s] for s in range(STEPS - 4, STEPS + 1))
+  assert last < first - 5 * 0.5  # at least half a nat lower on average
+
+
+def _kill_after_step(command, model_dir, step):
+  """Start training, SIGKILL it once `step` has been logged."""
+  process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+  metrics = os.path.join(model_dir, "metrics.jsonl")
+  deadline = time.time() + 300
+  while time.time() < deadline and process.poll() is None:
+    try:
+      if os.path.exists(metrics) and max(_train_losses(model_dir) or [0]) >= step:
+        break
+    except json.JSONDecodeError:  # a line caught half-written; look again
+      pass
+    time.sleep(0.05)
+  process.send_signal(signal.SIGKILL)
+  process.wait()
+  return process.returncode
+
+
+def test_sigkill_then_rerun_gives_the_uninterrupted_losses(
+    reference_run, text_glob, tmp_path):
+  model_dir = str(tmp_path / "killed")
+  args = (f"--gin.MODEL_DIR='{model_dir}'", f"--gin.TEXT_GLOB='{text_glob}'",
+          "--gin.VOCAB_PATH="
+          f"'{os.path.join(reference_run, 'vocab', 'spm.model')}'")
+  returncode = _kill_after_step(_command(*args), model_dir, 25)
+  assert returncode == -signal.SIGKILL
+  killed_at = max(_train_losses(model_dir))
+  assert 25 <= killed_at < STEPS
+  _run(*args)
+  expected = _train_losses(reference_run)
+  resumed = _train_losses(model_dir)
+  last_checkpoint = killed_at - killed_at % 10
+  for step in range(last_checkpoint + 1, STEPS + 1):
+    assert resumed[step] == pytest.approx(expected[step], abs=1e-6), step
+
+
+def _error_line(result):
+  assert result.returncode == 2, result.stderr[-2000:]
+  assert "Traceback" not in result.stderr
+  last = result.stderr.strip().splitlines()[-1]
+  assert last.startswith("error: ")
+  return last
+
+
+def test_unset_model_dir_is_one_sentence(text_glob):
+  line = _error_line(_run(f"--gin.TEXT_GLOB='{text_glob}'", check=False))
+  assert "MODEL_DIR is required" in line and "--gin.MODEL_DIR" in line
+
+
+def test_mesh_that_does_not_divide_the_devices(text_glob, tmp_path):
+  line = _error_line(_run(f"--gin.MODEL_DIR='{tmp_path}'",
+                          f"--gin.TEXT_GLOB='{text_glob}'",
+                          "--gin.MeshConfig.data=3", check=False))
+  assert "does not divide" in line
+
+
+def test_text_glob_matching_nothing(tmp_path):
+  line = _error_line(_run(f"--gin.MODEL_DIR='{tmp_path}'",
+                          f"--gin.TEXT_GLOB='{tmp_path}/none/*.txt'",
+                          check=False))
+  assert "matches no file" in line and "TEXT_GLOB" in line
+
+
+def test_checkpoint_of_another_size_is_refused_and_kept(reference_run,
+                                                        text_glob):
+  before = sorted(os.listdir(os.path.join(reference_run, "checkpoints")))
+  line = _error_line(_run(f"--gin.MODEL_DIR='{reference_run}'",
+                          f"--gin.TEXT_GLOB='{text_glob}'",
+                          "--gin.EncoderConfig.embed_dim=32",
+                          f"--gin.TRAIN_STEPS={STEPS + 10}", check=False))
+  assert "does not match the model config" in line
+  assert "(32" in line and "(64" in line and "checkpoints" in line
+  assert sorted(os.listdir(os.path.join(reference_run, "checkpoints"))) == before
