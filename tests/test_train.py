@@ -149,3 +149,37 @@ def test_checkpoint_of_another_size_is_refused_and_kept(reference_run,
   assert "does not match the model config" in line
   assert "(32" in line and "(64" in line and "checkpoints" in line
   assert sorted(os.listdir(os.path.join(reference_run, "checkpoints"))) == before
+
+
+def test_init_checkpoint_starts_from_another_runs_parameters(reference_run,
+                                                             text_glob,
+                                                             tmp_path):
+  vocab = os.path.join(reference_run, "vocab", "spm.model")
+  _run(f"--gin.MODEL_DIR='{tmp_path}'", f"--gin.TEXT_GLOB='{text_glob}'",
+       f"--gin.VOCAB_PATH='{vocab}'", f"--gin.INIT_CHECKPOINT='{reference_run}'",
+       "--gin.TRAIN_STEPS=3")
+  scratch_first = _train_losses(reference_run)[1]
+  assert _train_losses(str(tmp_path))[1] < scratch_first - 0.5
+
+
+def test_sigterm_saves_a_checkpoint_and_stops(reference_run, text_glob,
+                                              tmp_path):
+  vocab = os.path.join(reference_run, "vocab", "spm.model")
+  command = _command(f"--gin.MODEL_DIR='{tmp_path}'",
+                     f"--gin.TEXT_GLOB='{text_glob}'",
+                     f"--gin.VOCAB_PATH='{vocab}'",
+                     "--gin.TrainConfig.checkpoint_every=1000")
+  process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+  metrics = tmp_path / "metrics.jsonl"
+  while process.poll() is None:
+    if metrics.exists() and metrics.read_text().count('"train"') >= 5:
+      process.send_signal(signal.SIGTERM)
+      break
+    time.sleep(0.05)
+  output, _ = process.communicate(timeout=300)
+  assert process.returncode == 0, output[-2000:]
+  assert "Stopped by SIGTERM" in output
+  stopped_at = max(_train_losses(str(tmp_path)))
+  assert stopped_at < STEPS
+  assert os.listdir(tmp_path / "checkpoints") == [str(stopped_at)]
