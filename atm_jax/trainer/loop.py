@@ -119,7 +119,9 @@ class Trainer:
         state, metrics = train_step(state, batch)
       pending.append(metrics)
       done = step + 1
-      if done % cfg.log_every == 0 or done == cfg.train_steps or stop.requested:
+      saving = done % cfg.checkpoint_every == 0 or done == cfg.train_steps
+      # Log (and so check for NaN) before every save: only good states land.
+      if done % cfg.log_every == 0 or saving or stop.requested:
         self._log(done, pending, clock, writer)
         pending, clock = [], time.time()
       if cfg.eval_every and done % cfg.eval_every == 0:
@@ -129,14 +131,14 @@ class Trainer:
         self._say(f"Stopped by {stop.requested} after step {done}; "
                   "checkpoint saved, rerun the same command to resume.")
         return state
-      self._save(done, state, force=done == cfg.train_steps)
+      if saving:
+        self._save(done, state, force=done == cfg.train_steps)
     if not cfg.eval_every or cfg.train_steps % cfg.eval_every:
       self.evaluate(state.params, cfg.train_steps, writer)
     return state
 
   def _save(self, step: int, state, force: bool) -> None:
-    if force or step % self.config.checkpoint_every == 0:
-      self.checkpointer.save(step, state, {"batches": step}, force=force)
+    self.checkpointer.save(step, state, {"batches": step}, force=force)
 
   def _log(self, step: int, pending: list[dict], since: float,
            writer: MetricsWriter) -> None:

@@ -1,34 +1,22 @@
 """Initialising params from another run's checkpoint (Stage 2, fine-tuning)."""
 import re
 
-import flax.struct
 import jax
 import numpy as np
 import optax
 import orbax.checkpoint as ocp
 import pytest
-from jax.sharding import AxisType, NamedSharding, PartitionSpec as P
+from jax.sharding import NamedSharding, PartitionSpec as P
 
 from atm_jax.checkpoints.init_from import (find_checkpoint,
                                            init_params_from_checkpoint)
 from atm_jax.checkpoints.manager import Checkpointer
 from atm_jax.errors import UserError
+from atm_jax.trainer.state import TrainState
+from tests.checkpoints.helpers import make_mesh
 
 SPECS = {"embed": P("data", None), "mlp": {"kernel": P("data", "model")},
          "mlm_head": {"kernel": P(None, "model")}}
-
-
-@flax.struct.dataclass
-class TrainState:
-  step: jax.Array
-  params: dict
-  opt_state: optax.OptState
-
-
-def make_mesh(shape: tuple[int, int]) -> jax.sharding.Mesh:
-  count = shape[0] * shape[1]
-  return jax.make_mesh(shape, ("data", "model"), (AxisType.Auto,) * 2,
-                       devices=jax.devices()[:count])
 
 
 def make_params(mesh, shapes: dict, specs: dict, seed: int) -> dict:

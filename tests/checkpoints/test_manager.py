@@ -6,31 +6,19 @@ import subprocess
 import sys
 import textwrap
 
-import flax.struct
 import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
 import pytest
-from jax.sharding import AxisType, NamedSharding, PartitionSpec as P
+from jax.sharding import NamedSharding, PartitionSpec as P
 
 from atm_jax.checkpoints.manager import Checkpointer
 from atm_jax.errors import UserError
+from atm_jax.trainer.state import TrainState
+from tests.checkpoints.helpers import make_mesh
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
-
-
-@flax.struct.dataclass
-class TrainState:
-  step: jax.Array
-  params: dict
-  opt_state: optax.OptState
-
-
-def make_mesh(shape: tuple[int, int]) -> jax.sharding.Mesh:
-  count = shape[0] * shape[1]
-  return jax.make_mesh(shape, ("data", "model"), (AxisType.Auto,) * 2,
-                       devices=jax.devices()[:count])
 
 
 def make_state(mesh: jax.sharding.Mesh, *, mlp: int = 32, seed: int = 0,
