@@ -2,6 +2,7 @@
 import glob
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -183,3 +184,22 @@ def test_sigterm_saves_a_checkpoint_and_stops(reference_run, text_glob,
   stopped_at = max(_train_losses(str(tmp_path)))
   assert stopped_at < STEPS
   assert os.listdir(tmp_path / "checkpoints") == [str(stopped_at)]
+
+
+def test_resume_onto_another_mesh_shape(reference_run, text_glob, tmp_path):
+  """A run saved on 1 device continues on 8 (data=4, model=2)."""
+  model_dir = tmp_path / "copy"
+  shutil.copytree(reference_run, model_dir)
+  env = {**os.environ,
+         "XLA_FLAGS": "--xla_force_host_platform_device_count=8"}
+  result = subprocess.run(
+      _command(f"--gin.MODEL_DIR='{model_dir}'",
+               f"--gin.TEXT_GLOB='{text_glob}'",
+               f"--gin.TRAIN_STEPS={STEPS + 3}", "--gin.MeshConfig.data=4",
+               "--gin.MeshConfig.model=2"),
+      cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
+  assert result.returncode == 0, result.stderr[-3000:]
+  assert f"Resuming from step {STEPS}" in result.stdout
+  losses = _train_losses(str(model_dir))
+  assert set(range(STEPS + 1, STEPS + 4)) <= set(losses)
+  assert losses[STEPS + 3] < losses[1]
