@@ -1,0 +1,113 @@
+"""MLM train-step throughput of a model config on this machine.
+
+  .venv/bin/python benchmarks/train_step.py --model=student_17m --batch=8 --length=128
+
+Prints step time, tokens/s, model FLOP/s, the measured f32 matmul peak of the
+machine and the model FLOPs utilisation (MFU). Random tokens; no data pipeline.
+"""
+import json
+import os
+import sys
+import time
+
+from absl import app, flags
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import flax.linen as nn  # noqa: E402
+import gin  # noqa: E402
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+import numpy as np  # noqa: E402
+
+from atm_jax.data.masking import MaskingConfig  # noqa: E402
+from atm_jax.models.config import EncoderConfig  # noqa: E402
+from atm_jax.models.mlm import MlmModel  # noqa: E402
+from atm_jax.models.param_count import count_parameters  # noqa: E402
+from atm_jax.partitioning.mesh import MeshConfig, create_mesh  # noqa: E402
+from atm_jax.partitioning.partitioner import Partitioner  # noqa: E402
+from atm_jax.trainer import step as step_lib  # noqa: E402
+from atm_jax.trainer.optimizer import (OptimizerConfig,  # noqa: E402
+                                       learning_rate_schedule, make_optimizer)
+
+flags.DEFINE_string("model", "tiny", "Name of a file in gin_configs/models/.")
+flags.DEFINE_integer("batch", 8, "Global batch size.")
+flags.DEFINE_integer("length", 128, "Sequence length.")
+flags.DEFINE_integer("steps", 10, "Timed steps (after one warm-up step).")
+flags.DEFINE_string("dtype", "float32", "Compute dtype.")
+FLAGS = flags.FLAGS
+
+
+def matmul_peak_flops(size: int = 2048, repeats: int = 10) -> float:
+  """Best f32 FLOP/s of a square matmul: the machine's practical peak."""
+  a = jnp.ones((size, size), jnp.float32)
+  matmul = jax.jit(lambda x: x @ x)
+  matmul(a).block_until_ready()
+  best = float("inf")
+  for _ in range(repeats):
+    start = time.perf_counter()
+    matmul(a).block_until_ready()
+    best = min(best, time.perf_counter() - start)
+  return 2 * size**3 / best
+
+
+def model_flops_per_step(config: EncoderConfig, batch: int, length: int,
+                         predictions: int) -> float:
+  """6 x params x tokens for the layers, attention scores, and the MLM head."""
+  non_embedding = count_parameters(config)["non_embedding"]
+  tokens = batch * length
+  attention = 12 * config.num_layers * length * config.num_heads * \
+      config.head_dim * tokens
+  head = 6 * batch * predictions * config.embed_dim * config.vocab_size
+  return 6 * non_embedding * tokens + attention + head
+
+
+def main(argv):
+  del argv
+  gin.parse_config_file(os.path.join("gin_configs", "models",
+                                     f"{FLAGS.model}.gin"))
+  config = EncoderConfig(dtype=FLAGS.dtype, dropout_rate=0.0,
+                         attention_dropout_rate=0.0)
+  masking = MaskingConfig(vocab_size=config.vocab_size)
+  model = MlmModel(config, masking)
+  optimizer_config = OptimizerConfig(warmup_steps=10)
+  optimizer = make_optimizer(optimizer_config, 1000)
+  partitioner = Partitioner(create_mesh(MeshConfig()))
+  init = step_lib.boxed_init_fn(model, optimizer, 1, FLAGS.length)
+  _, shardings = partitioner.abstract_state(init, jax.random.key(0))
+  with partitioner.activate():
+    state = jax.jit(lambda r: nn.unbox(init(r)),
+                    out_shardings=shardings)(jax.random.key(0))
+  train_step = step_lib.jit_train_step(
+      model, optimizer, learning_rate_schedule(optimizer_config, 1000),
+      partitioner, shardings, num_microbatches=1, seed=0)
+  rng = np.random.default_rng(0)
+  shape = (FLAGS.batch, FLAGS.length)
+  batch = partitioner.global_batch({
+      "tokens": rng.integers(6, config.vocab_size, shape, dtype=np.int32),
+      "segment_ids": np.ones(shape, np.int32),
+      "positions": np.tile(np.arange(FLAGS.length, dtype=np.int32),
+                           (FLAGS.batch, 1))})
+  with partitioner.activate():
+    state, metrics = train_step(state, batch)
+    jax.block_until_ready(metrics)
+    start = time.perf_counter()
+    for _ in range(FLAGS.steps):
+      state, metrics = train_step(state, batch)
+    jax.block_until_ready(metrics)
+  seconds = (time.perf_counter() - start) / FLAGS.steps
+  flops = model_flops_per_step(config, FLAGS.batch, FLAGS.length,
+                               masking.max_predictions(FLAGS.length))
+  peak = matmul_peak_flops()
+  print(json.dumps({
+      "model": FLAGS.model, "batch": FLAGS.batch, "length": FLAGS.length,
+      "dtype": FLAGS.dtype, "devices": jax.device_count(),
+      "seconds_per_step": round(seconds, 4),
+      "tokens_per_second": round(FLAGS.batch * FLAGS.length / seconds, 1),
+      "model_tflops_per_second": round(flops / seconds / 1e12, 4),
+      "matmul_peak_tflops": round(peak / 1e12, 4),
+      "mfu": round(flops / seconds / peak, 3)}))
+
+
+if __name__ == "__main__":
+  app.run(main)
