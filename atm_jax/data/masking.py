@@ -9,6 +9,7 @@ the vocabulary projection runs on them alone.
 import dataclasses
 import math
 
+import flax.struct
 import gin
 import jax
 import jax.numpy as jnp
@@ -30,7 +31,7 @@ class MaskingConfig:
     return max(1, math.ceil(self.mask_rate * length))
 
 
-@dataclasses.dataclass(frozen=True)
+@flax.struct.dataclass
 class MaskedBatch:
   inputs: jax.Array     # [batch, length] tokens with masking applied
   positions: jax.Array  # [batch, predictions] where predictions are made

@@ -42,6 +42,13 @@ class EncoderConfig:
       if getattr(self, name) <= 0:
         raise UserError(f"EncoderConfig.{name} must be positive, got "
                         f"{getattr(self, name)}; fix it in the model gin file.")
+    for name in ("type_vocab_size", "position_offset"):
+      if getattr(self, name) < 0:
+        raise UserError(f"EncoderConfig.{name} must be >= 0, got "
+                        f"{getattr(self, name)}; fix it in the model gin file.")
+    if not self.layer_norm_epsilon > 0:
+      raise UserError(f"EncoderConfig.layer_norm_epsilon must be > 0, got "
+                      f"{self.layer_norm_epsilon}.")
     if self.dtype not in COMPUTE_DTYPES:
       raise UserError(f"EncoderConfig.dtype must be one of {COMPUTE_DTYPES}, "
                       f"got {self.dtype!r}.")

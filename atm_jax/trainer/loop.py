@@ -36,6 +36,11 @@ class Trainer:
     self.is_lead = jax.process_index() == 0
     step_lib.check_batch_size(config.batch_size, config.num_microbatches,
                               partitioner)
+    if config.sequence_length > model.config.max_length:
+      raise UserError(
+          f"SEQUENCE_LENGTH {config.sequence_length} exceeds the model's "
+          f"max_length {model.config.max_length}; lower SEQUENCE_LENGTH or "
+          "raise EncoderConfig.max_length.")
     self.optimizer = make_optimizer(optimizer_config, config.train_steps)
     self.schedule = learning_rate_schedule(optimizer_config,
                                            config.train_steps)

@@ -51,11 +51,6 @@ def test_rejects_bad_choices(overrides, field):
     EncoderConfig(**VALID, **overrides)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "EncoderConfig.__post_init__ does not check type_vocab_size >= 0, "
-    "position_offset >= 0 or layer_norm_epsilon > 0: -1 type vocab fails later "
-    "in init with an MLIRError, -1 offset silently reads the wrong position "
-    "row, a negative epsilon gives NaN hidden states"))
 @pytest.mark.parametrize("overrides,field", [
     ({"type_vocab_size": -1}, "type_vocab_size"),
     ({"position_offset": -1}, "position_offset"),
