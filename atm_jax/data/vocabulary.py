@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import tempfile
 import time
 from typing import TYPE_CHECKING, Sequence
@@ -79,6 +80,13 @@ def _training_error(error: RuntimeError, vocab_size: int,
         f"vocab_size={vocab_size} is too large for the text in "
         f"{_describe(input_files)} (SentencePiece: \"{reason}\"); lower "
         "vocab_size or train on more text.")
+  chars = re.search(r"smaller than required_chars\. \d+ vs (\d+)", reason)
+  if chars:
+    return UserError(
+        f"vocab_size={vocab_size} cannot cover the {chars.group(1)} distinct "
+        f"characters of {_describe(input_files)}; set the vocabulary size "
+        f"(VOCAB_SIZE) to more than {chars.group(1)} or train on fewer "
+        "scripts.")
   return UserError(f"SentencePiece could not train a {vocab_size}-piece "
                    f"vocabulary on {_describe(input_files)}: {reason}")
 
