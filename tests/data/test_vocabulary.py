@@ -159,3 +159,14 @@ def test_ensure_vocabulary_names_a_glob_that_matches_nothing(tmp_path):
   with pytest.raises(UserError, match=r"TEXT_GLOB '.*nothing\*\.txt' matches no file"):
     vocabulary.ensure_vocabulary(text_glob=str(tmp_path / "nothing*.txt"),
                                  model_dir=str(tmp_path), vocab_size=500)
+
+
+def test_too_few_pieces_for_the_characters_names_the_size_needed(tmp_path):
+  text = tmp_path / "many_scripts.txt"
+  letters = [chr(code) for code in range(0x4E00, 0x4E00 + 400)]
+  text.write_text("\n".join(" ".join(letters[i:i + 20])
+                            for i in range(0, 400, 20)) * 5, encoding="utf-8")
+  with pytest.raises(UserError, match=r"cover the \d+ distinct characters.*"
+                                      r"VOCAB_SIZE\) to more than \d+"):
+    vocabulary.train_sentencepiece([str(text)], 100,
+                                   str(tmp_path / "spm.model"))
