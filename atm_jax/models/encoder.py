@@ -16,6 +16,16 @@ _REMAT_POLICIES = {
 }
 
 
+def _lookup(table: Array, ids: Array, rows_axis: str | None = None) -> Array:
+  """Rows of an embedding table for [batch, length] ids.
+
+  The table's embed axis is gathered first (what FSDP does before using a
+  parameter), so the lookup result can be split over the batch directly.
+  """
+  table = layers.constrain(table, (rows_axis, "activation_embed"))
+  return layers.constrain(jnp.take(table, ids, axis=0), HIDDEN_AXES)
+
+
 class Embeddings(nn.Module):
   """Token + learned absolute position (+ optional token type) embeddings."""
 
@@ -41,12 +51,11 @@ class Embeddings(nn.Module):
   def __call__(self, tokens: Array, positions: Array,
                token_types: Array | None) -> Array:
     cfg = self.config
-    x = jnp.take(self.token_embedding, tokens, axis=0)
-    x = x + jnp.take(self.position_embedding, positions + cfg.position_offset,
-                     axis=0)
+    x = _lookup(self.token_embedding, tokens, "activation_vocab")
+    x = x + _lookup(self.position_embedding, positions + cfg.position_offset)
     if cfg.type_vocab_size:
       types = jnp.zeros_like(tokens) if token_types is None else token_types
-      x = x + jnp.take(self.type_embedding, types, axis=0)
+      x = x + _lookup(self.type_embedding, types)
     x = self.norm(x.astype(jnp.dtype(cfg.dtype)))
     return self.dropout(x, deterministic=self.deterministic)
 

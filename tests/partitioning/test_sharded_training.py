@@ -61,6 +61,7 @@ MESHES = {
     "data8": (MeshConfig(data=8), standard_rules()),
     "data4_model2": (MeshConfig(data=4, model=2), standard_rules()),
     "fsdp4_model2": (MeshConfig(data=1, fsdp=4, model=2), fsdp_rules()),
+    "data2_fsdp2_model2": (MeshConfig(data=2, fsdp=2, model=2), fsdp_rules()),
 }
 
 
