@@ -170,3 +170,141 @@ def test_too_few_pieces_for_the_characters_names_the_size_needed(tmp_path):
                                       r"VOCAB_SIZE\) to more than \d+"):
     vocabulary.train_sentencepiece([str(text)], 100,
                                    str(tmp_path / "spm.model"))
+
+
+# Language sampling -----------------------------------------------------------
+
+_REAL_TRAINER = vocabulary._run_trainer
+
+@pytest.mark.parametrize("name, language", [
+    ("tatoeba.deu-eng.deu", "deu"),
+    ("tatoeba.deu-eng.eng", "eng"),
+    ("de.txt", "de"),
+    ("text.txt", vocabulary.UNDETERMINED_LANGUAGE),
+    ("notes.md", vocabulary.UNDETERMINED_LANGUAGE),
+])
+def test_default_regex_reads_tatoeba_and_lang_txt_names(name, language):
+  assert vocabulary.files_by_language([f"/data/{name}"]) == {language: [f"/data/{name}"]}
+
+
+def test_files_group_by_language_in_order_and_can_be_limited():
+  files = ["/d/wiki_fr_2.txt", "/d/wiki_de_1.txt", "/d/wiki_fr_1.txt", "/d/other.txt"]
+  regex = r"^wiki_([a-z]+)_\d+\.txt$"
+  assert vocabulary.files_by_language(files, regex) == {
+      "de": ["/d/wiki_de_1.txt"], "fr": ["/d/wiki_fr_2.txt", "/d/wiki_fr_1.txt"],
+      "und": ["/d/other.txt"]}
+  assert list(vocabulary.files_by_language(files, regex, ["fr", "de"])) == ["fr", "de"]
+  with pytest.raises(UserError, match=r"No file of language\(s\) es among .* finds de, fr, und"):
+    vocabulary.files_by_language(files, regex, ["es", "fr"])
+
+
+@pytest.mark.parametrize("regex, message", [
+    (r"^[a-z]+\.txt$", "has 0 groups; it needs exactly one"),
+    (r"^([a-z]+)_(\d)\.txt$", "has 2 groups"),
+    (r"^([a-z]+\.txt$", "is not a regular expression"),
+])
+def test_bad_language_regex_is_a_user_error(regex, message):
+  with pytest.raises(UserError, match=message):
+    vocabulary.files_by_language(["/d/en.txt"], regex)
+
+
+def test_temperature_shares_follow_xlmr():
+  counts = {"big": 900, "small": 100, "empty": 0}
+  natural = vocabulary.temperature_shares(counts, 1.0)
+  assert natural == pytest.approx({"big": 0.9, "small": 0.1, "empty": 0.0})
+  assert vocabulary.temperature_shares(counts, 0.0) == pytest.approx(
+      {"big": 0.5, "small": 0.5, "empty": 0.0})
+  shares = vocabulary.temperature_shares(counts, 0.3)
+  assert shares["small"] / shares["big"] == pytest.approx((100 / 900) ** 0.3)
+  assert sum(shares.values()) == pytest.approx(1.0)
+  with pytest.raises(UserError, match=r"alpha=1.5 is outside \[0, 1\]"):
+    vocabulary.temperature_shares(counts, 1.5)
+
+
+@pytest.fixture(scope="module")
+def two_languages(tmp_path_factory) -> dict[str, str]:
+  """900 lines of `aa`, 100 of `bb`, each line tagged with its language and number."""
+  folder = tmp_path_factory.mktemp("languages")
+  lines = synthetic.generate_lines(1000, seed=3)
+  paths = {}
+  for language, chunk in (("aa", lines[:900]), ("bb", lines[900:])):
+    paths[language] = str(folder / f"{language}.txt")
+    with open(paths[language], "w", encoding="utf-8") as f:
+      f.writelines(f"{language}{i} {line}\n\n" for i, line in enumerate(chunk))
+  return paths
+
+
+def _drawn_lines(monkeypatch, paths, **kwargs) -> list[str]:
+  """Trains on the files and returns the lines SentencePiece was given."""
+  seen = []
+
+  def recording_trainer(training_file, *args):
+    with open(training_file, encoding="utf-8") as f:
+      seen.extend(f.read().splitlines())
+    _REAL_TRAINER(training_file, *args)
+
+  monkeypatch.setattr(vocabulary, "_run_trainer", recording_trainer)
+  output = os.path.join(os.path.dirname(paths["aa"]), "out", "spm.model")
+  vocabulary.train_sentencepiece(list(paths.values()), 400, output, **kwargs)
+  return seen
+
+
+def _count(lines: list[str], language: str) -> int:
+  return sum(line.startswith(language) for line in lines)
+
+
+def test_natural_proportions_train_on_every_line_once(two_languages, monkeypatch):
+  drawn = _drawn_lines(monkeypatch, two_languages)
+  assert sorted(drawn) == sorted(
+      line for path in two_languages.values()
+      for line in open(path, encoding="utf-8").read().splitlines() if line)
+
+
+def test_lines_are_drawn_per_language_by_temperature(two_languages, monkeypatch, capsys):
+  drawn = _drawn_lines(monkeypatch, two_languages, alpha=0.5, seed=1)
+  # p ∝ (n/N)^0.5: 0.9^0.5 : 0.1^0.5 = 3 : 1 of the 1000-line budget.
+  assert (_count(drawn, "aa"), _count(drawn, "bb")) == (750, 250)
+  bb_copies = {line: drawn.count(line) for line in drawn if line.startswith("bb")}
+  assert len(bb_copies) == 100 and set(bb_copies.values()) == {2, 3}
+  assert len(set(line for line in drawn if line.startswith("aa"))) == 750
+  assert "of 2 language(s), 1000 drawn with alpha=0.5 ..." in capsys.readouterr().out
+  assert drawn == _drawn_lines(monkeypatch, two_languages, alpha=0.5, seed=1)
+  assert drawn != _drawn_lines(monkeypatch, two_languages, alpha=0.5, seed=2)
+
+
+def test_max_sentences_caps_the_draw(two_languages, monkeypatch):
+  drawn = _drawn_lines(monkeypatch, two_languages, alpha=0.0, max_sentences=400)
+  assert (_count(drawn, "aa"), _count(drawn, "bb")) == (200, 200)
+
+
+def test_held_out_lines_never_reach_training(two_languages, monkeypatch, capsys):
+  drawn = _drawn_lines(monkeypatch, two_languages, held_out_every=10)
+  held_out = vocabulary.held_out_lines([two_languages["bb"]], 10)
+  assert [line.split()[0] for line in held_out] == [f"bb{i}" for i in range(0, 100, 10)]
+  assert not set(held_out) & set(drawn)
+  assert len(drawn) == 1000 - 100
+  assert "100 held out" in capsys.readouterr().out
+
+
+def test_unmatched_file_names_are_one_language_and_said_so(text_file, tmp_path, capsys):
+  vocabulary.train_sentencepiece([text_file], 400, str(tmp_path / "spm.model"))
+  assert ("1 file(s) whose names the language regex does not match count as "
+          "language und") in capsys.readouterr().out
+
+
+def test_held_out_every_one_is_refused(text_file, tmp_path):
+  with pytest.raises(UserError, match="held_out_every=1 leaves no training lines"):
+    vocabulary.train_sentencepiece([text_file], 400, str(tmp_path / "spm.model"),
+                                   held_out_every=1)
+
+
+def test_ensure_vocabulary_trains_on_the_chosen_languages_only(two_languages, tmp_path, monkeypatch):
+  given = []
+  monkeypatch.setattr(vocabulary, "train_sentencepiece",
+                      lambda files, *args, **kwargs: given.append((files, kwargs)))
+  folder = os.path.dirname(two_languages["aa"])
+  with pytest.raises(UserError):  # the fake trainer writes no model
+    vocabulary.ensure_vocabulary(text_glob=f"{folder}/*.txt", model_dir=str(tmp_path),
+                                 vocab_size=300, languages=["bb"], alpha=0.3)
+  assert given == [([two_languages["bb"]], {
+      "language_regex": vocabulary.DEFAULT_LANGUAGE_REGEX, "alpha": 0.3})]
