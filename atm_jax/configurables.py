@@ -3,7 +3,7 @@ name them. The CLIs import this before parsing gin."""
 # pylint: disable=unused-import
 from atm_jax.data import masking  # noqa: F401
 from atm_jax.data import vocabulary  # noqa: F401
-from atm_jax.models import config, mlm  # noqa: F401
+from atm_jax.models import config, distillation, mlm  # noqa: F401
 from atm_jax.partitioning import mesh, partitioner, rules  # noqa: F401
 from atm_jax.trainer import config as trainer_config  # noqa: F401
 from atm_jax.trainer import loop, optimizer  # noqa: F401

@@ -89,11 +89,11 @@ def main(argv):
       "positions": np.tile(np.arange(FLAGS.length, dtype=np.int32),
                            (FLAGS.batch, 1))})
   with partitioner.activate():
-    state, metrics = train_step(state, batch)
+    state, metrics = train_step(state, batch, None)
     jax.block_until_ready(metrics)
     start = time.perf_counter()
     for _ in range(FLAGS.steps):
-      state, metrics = train_step(state, batch)
+      state, metrics = train_step(state, batch, None)
     jax.block_until_ready(metrics)
   seconds = (time.perf_counter() - start) / FLAGS.steps
   flops = model_flops_per_step(config, FLAGS.batch, FLAGS.length,

@@ -17,7 +17,8 @@ import orbax.checkpoint as ocp
 from etils import epath
 from flax import traverse_util
 
-from atm_jax.checkpoints.manager import flatten_with_paths, name_some
+from atm_jax.checkpoints.manager import (flatten_with_paths, name_some,
+                                         shape_mismatch)
 from atm_jax.errors import UserError
 
 _SCRATCH_NAMES_SHOWN = 10
@@ -183,3 +184,25 @@ def _print_summary(sources: dict[str, str | None],
     more = len(scratch) - _SCRATCH_NAMES_SHOWN
     line += f": {shown}" + (f" and {more} more" if more > 0 else "")
   print(line + ".")
+
+
+def restore_params(path: str, abstract_params: Any) -> Any:
+  """Every parameter of `abstract_params` from the checkpoint at `path`.
+
+  For frozen parameters such as a distillation teacher: nothing may fall
+  back to fresh values, so a checkpoint of another architecture is refused,
+  naming the first parameter that is missing or shaped differently.
+  """
+  checkpoints_dir, step = find_checkpoint(path)
+  step_dir = ocp.step.build_step_path(
+      epath.Path(checkpoints_dir), ocp.step.standard_name_format(), step)
+  with ocp.Checkpointer(ocp.PyTreeCheckpointHandler()) as reader:
+    stored = _stored_params(reader, step_dir)
+  mismatch = shape_mismatch(abstract_params, stored)
+  if mismatch:
+    raise UserError(
+        f"Checkpoint {step_dir} holds another architecture than the config "
+        f"describes: {mismatch}; point it at a checkpoint of that model or "
+        "fix the model config.")
+  return init_params_from_checkpoint(path, abstract_params, abstract_params,
+                                     fallback_to_scratch=False)

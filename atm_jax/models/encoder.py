@@ -89,7 +89,10 @@ class EncoderBlock(nn.Module):
     else:
       x = attention_norm(x + dropout(attention(x, mask)))
       x = mlp_norm(x + dropout(feed_forward(x)))
-    return layers.constrain(x, HIDDEN_AXES), None
+    x = layers.constrain(x, HIDDEN_AXES)
+    # Kept only when the caller makes `intermediates` mutable (distillation).
+    self.sow("intermediates", "hidden", x)
+    return x, None
 
 
 def _block_class(cfg: EncoderConfig) -> type[nn.Module]:
@@ -110,7 +113,8 @@ class Encoder(nn.Module):
     self.embeddings = Embeddings(cfg, self.deterministic)
     block = _block_class(cfg)
     if cfg.scan_layers:
-      scanned = nn.scan(block, variable_axes={"params": 0},
+      scanned = nn.scan(block,
+                        variable_axes={"params": 0, "intermediates": 0},
                         split_rngs={"params": True, "dropout": True},
                         in_axes=nn.broadcast, length=cfg.num_layers,
                         metadata_params={nn.PARTITION_NAME: "layers"})
@@ -138,3 +142,23 @@ class Encoder(nn.Module):
 
   def decode(self, hidden: Array) -> Array:
     return self.embeddings.decode(hidden)
+
+
+def layer_outputs(intermediates, config: EncoderConfig) -> dict[str, Array]:
+  """Per-layer values sown by the encoder, stacked as [layers, ...].
+
+  Keys: `hidden` (each block's output) and the attention `query`, `key`,
+  `value` projections; the same whether or not the layers are scanned.
+  """
+  encoder = intermediates["encoder"]
+  names = ("hidden", "query", "key", "value")
+
+  def pick(block, name):
+    if name == "hidden":
+      return block["hidden"][0]
+    return block["attention"][f"{name}_states"][0]
+
+  if config.scan_layers:
+    return {name: pick(encoder["layers"], name) for name in names}
+  blocks = [encoder[f"layers_{i}"] for i in range(config.num_layers)]
+  return {name: jnp.stack([pick(b, name) for b in blocks]) for name in names}

@@ -98,6 +98,9 @@ class SelfAttention(nn.Module):
     query = constrain(project_in("query"), head_axes)
     key = constrain(project_in("key"), head_axes)
     value = constrain(project_in("value"), head_axes)
+    for name, projected in (("query", query), ("key", key), ("value", value)):
+      # Kept for attention distillation when `intermediates` is mutable.
+      self.sow("intermediates", f"{name}_states", projected)
     query = query / jnp.sqrt(cfg.head_dim).astype(dtype)
     scores = jnp.einsum("bqhd,bkhd->bhqk", query, key).astype(jnp.float32)
     scores = jnp.where(mask, scores, NEG_INF)

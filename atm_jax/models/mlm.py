@@ -86,9 +86,10 @@ class MlmModel:
         length)), jnp.int32)
     return self.module(train=False).init(rng, ints, ints, ints, predict)
 
-  def loss(self, params, batch: Batch, rng: Array,
-           train: bool) -> tuple[Array, dict[str, Array]]:
+  def loss(self, params, batch: Batch, rng: Array, train: bool,
+           frozen=None) -> tuple[Array, dict[str, Array]]:
     """(summed loss, summed metrics incl. `weight`) for one (micro)batch."""
+    del frozen  # MLM has no frozen parameters
     mask_rng, dropout_rng = jax.random.split(rng)
     masked = masking.mask_tokens(mask_rng, batch["tokens"],
                                  batch["segment_ids"], self.masking_config)

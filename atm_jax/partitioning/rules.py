@@ -27,6 +27,7 @@ _PARAMETERS: Rules = (
     ("layers", None),
     ("positions", None),
     ("token_types", None),
+    ("teacher_embed", None),
 )
 
 

@@ -14,7 +14,8 @@ class TrainConfig:
   `eval_every=0` evaluates only at the end. `init_checkpoint` seeds a new run
   (Stage 2, fine-tuning) when MODEL_DIR holds no checkpoint yet; the
   assignment map is a tuple of (regex over target parameter path, source path
-  or None to keep the fresh value).
+  or None to keep the fresh value). `teacher_checkpoint` gives a
+  distillation model its frozen teacher (a run dir or checkpoint).
   """
 
   model_dir: str
@@ -32,6 +33,7 @@ class TrainConfig:
   init_checkpoint: str | None = None
   init_assignment_map: tuple[tuple[str, str | None], ...] = ()
   init_fallback_to_scratch: bool = True
+  teacher_checkpoint: str | None = None
   pack: bool = True
 
   def __post_init__(self):

@@ -1,4 +1,5 @@
 """The training loop: plain Python around one jitted, sharded step."""
+import dataclasses
 import os
 import time
 from collections.abc import Iterator
@@ -7,8 +8,11 @@ import flax.linen as nn
 import gin
 import jax
 import numpy as np
+import seqio
 
-from atm_jax.checkpoints.init_from import init_params_from_checkpoint
+from atm_jax.checkpoints.init_from import (find_checkpoint,
+                                           init_params_from_checkpoint,
+                                           restore_params)
 from atm_jax.checkpoints.manager import Checkpointer
 from atm_jax.data import pipeline
 from atm_jax.errors import UserError
@@ -50,13 +54,43 @@ class Trainer:
         init, jax.random.key(config.seed))
     self._init = jax.jit(lambda rng: nn.unbox(init(rng)),
                          out_shardings=self.state_shardings)
+    self.frozen_abstract, self.frozen_shardings = self._frozen_layout()
     self.checkpointer = Checkpointer(
         os.path.join(config.model_dir, "checkpoints"),
         save_interval_steps=config.checkpoint_every,
         max_to_keep=config.keep_checkpoints)
 
   # -- state -----------------------------------------------------------------
-  def initial_state(self):
+  def _frozen_layout(self):
+    """Abstract frozen params (a teacher) and their shardings, if any.
+
+    A model may name its own rules for them (`teacher_rules`), so a teacher
+    can be FSDP-sharded while the student is data-parallel on one mesh.
+    """
+    if not hasattr(self.model, "frozen_init"):
+      return None, None
+    partitioner = self.partitioner
+    rules = getattr(self.model, "teacher_rules", None)
+    if rules:
+      partitioner = dataclasses.replace(partitioner, rules=rules)
+    return partitioner.abstract_state(
+        lambda rng: self.model.frozen_init(rng, 1, self.config.sequence_length
+                                           )["params"],
+        jax.random.key(self.config.seed))
+
+  def load_frozen(self):
+    """The frozen parameters, restored whole from TEACHER_CHECKPOINT."""
+    if self.frozen_abstract is None:
+      return None
+    if not self.config.teacher_checkpoint:
+      raise UserError("This model distils from a teacher but "
+                      "TEACHER_CHECKPOINT is not set; add "
+                      "--gin.TEACHER_CHECKPOINT=\"'/path/to/teacher_run'\".")
+    self._say(f"Loading the teacher from {self.config.teacher_checkpoint}")
+    return restore_params(self.config.teacher_checkpoint,
+                          self.frozen_abstract)
+
+  def initial_state(self, frozen=None):
     """Own latest checkpoint, else `init_checkpoint` params, else scratch."""
     latest = self.checkpointer.latest_step()
     if latest is not None:
@@ -72,6 +106,10 @@ class Trainer:
           state.params, assignment_map=self.config.init_assignment_map,
           fallback_to_scratch=self.config.init_fallback_to_scratch)
       state = state.replace(params=params)
+    elif hasattr(self.model, "adjust_initial_params"):
+      adjust = jax.jit(self.model.adjust_initial_params,
+                       out_shardings=self.state_shardings.params)
+      state = state.replace(params=adjust(state.params, frozen))
     return state, 0
 
   # -- data ------------------------------------------------------------------
@@ -92,36 +130,57 @@ class Trainer:
           f"The vocabulary of task {self.config.task!r} has {pieces} pieces "
           f"but the model's vocab_size is {model_vocab}; set VOCAB_SIZE to at "
           "least the vocabulary size.")
+    if self.config.teacher_checkpoint:
+      self._check_teacher_vocabulary()
+
+  def _check_teacher_vocabulary(self) -> None:
+    """The student's SentencePiece model must be the one the teacher's run
+    trained (when that run keeps its vocabulary in its run dir)."""
+    checkpoints_dir, _ = find_checkpoint(self.config.teacher_checkpoint)
+    teacher_vocab = os.path.join(os.path.dirname(checkpoints_dir), "vocab",
+                                 "spm.model")
+    if not os.path.exists(teacher_vocab):
+      return
+    with open(teacher_vocab, "rb") as f:
+      teacher_model = f.read()
+    vocabulary = seqio.get_mixture_or_task(
+        self.config.task).output_features["targets"].vocabulary
+    if vocabulary.sp_model != teacher_model:
+      raise UserError(
+          f"The student's vocabulary ({vocabulary.sentencepiece_model_file}) "
+          f"is not the teacher's ({teacher_vocab}); set VOCAB_PATH to "
+          f"{teacher_vocab}.")
 
   # -- running ---------------------------------------------------------------
   def run(self) -> TrainState:
     self.check_vocabulary()
-    state, start = self.initial_state()
+    frozen = self.load_frozen()
+    state, start = self.initial_state(frozen)
     writer = MetricsWriter(self.config.model_dir, self.config.train_steps,
                            is_lead=self.is_lead)
     try:
       with StopRequest() as stop:
-        state = self._loop(state, start, writer, stop)
+        state = self._loop(state, frozen, start, writer, stop)
     finally:
       self.checkpointer.wait_until_finished()
       self.checkpointer.close()
       writer.close()
     return state
 
-  def _loop(self, state, start: int, writer: MetricsWriter,
+  def _loop(self, state, frozen, start: int, writer: MetricsWriter,
             stop: StopRequest):
     cfg = self.config
     train_step = step_lib.jit_train_step(
         self.model, self.optimizer, self.schedule, self.partitioner,
         self.state_shardings, num_microbatches=cfg.num_microbatches,
-        seed=cfg.seed)
+        seed=cfg.seed, frozen_shardings=self.frozen_shardings)
     batches = self._batches("train", start_batch=start)
     pending: list[dict] = []
     clock = time.time()
     for step in range(start, cfg.train_steps):
       batch = self.partitioner.global_batch(next(batches))
       with self.partitioner.activate():
-        state, metrics = train_step(state, batch)
+        state, metrics = train_step(state, batch, frozen)
       pending.append(metrics)
       done = step + 1
       saving = done % cfg.checkpoint_every == 0 or done == cfg.train_steps
@@ -130,7 +189,7 @@ class Trainer:
         self._log(done, pending, clock, writer)
         pending, clock = [], time.time()
       if cfg.eval_every and done % cfg.eval_every == 0:
-        self.evaluate(state.params, done, writer)
+        self.evaluate(state.params, frozen, done, writer)
       if stop.requested:
         self._save(done, state, force=True)
         self._say(f"Stopped by {stop.requested} after step {done}; "
@@ -139,7 +198,7 @@ class Trainer:
       if saving:
         self._save(done, state, force=done == cfg.train_steps)
     if not cfg.eval_every or cfg.train_steps % cfg.eval_every:
-      self.evaluate(state.params, cfg.train_steps, writer)
+      self.evaluate(state.params, frozen, cfg.train_steps, writer)
     return state
 
   def _save(self, step: int, state, force: bool) -> None:
@@ -166,17 +225,20 @@ class Trainer:
     scalars["tokens_per_second"] = tokens / max(seconds, 1e-9)
     writer.write(step, scalars)
 
-  def evaluate(self, params, step: int, writer: MetricsWriter) -> dict:
+  def evaluate(self, params, frozen, step: int,
+               writer: MetricsWriter) -> dict:
     """Masked-token loss and accuracy on the validation split."""
     eval_step = step_lib.jit_eval_step(
         self.model, self.partitioner, self.state_shardings.params,
-        seed=self.config.seed + EVAL_SEED_OFFSET)
+        seed=self.config.seed + EVAL_SEED_OFFSET,
+        frozen_shardings=self.frozen_shardings)
     totals: dict[str, float] = {}
     for index, local in enumerate(self._batches("validation", num_epochs=1)):
       if index >= self.config.eval_batches:
         break
       with self.partitioner.activate():
-        sums = eval_step(params, self.partitioner.global_batch(local), index)
+        sums = eval_step(params, self.partitioner.global_batch(local), index,
+                         frozen)
       for key, value in jax.device_get(sums).items():
         totals[key] = totals.get(key, 0.0) + float(value)
     if not totals.get("weight"):

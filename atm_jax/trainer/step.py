@@ -1,8 +1,10 @@
 """Pure train/eval step functions and the one helper that jits them.
 
 A model here is anything with `init(rng, batch_size, length)` (boxed flax
-variables) and `loss(params, batch, rng, train)` returning a summed loss and
-summed metrics that include `weight` (what the sums are averaged over).
+variables) and `loss(params, batch, rng, train, frozen)` returning a summed
+loss and summed metrics that include `weight` (what the sums are averaged
+over). `frozen` holds parameters that are used but never trained (a
+distillation teacher); models without them ignore it.
 """
 import functools
 from typing import Any, Protocol
@@ -23,8 +25,8 @@ Metrics = dict[str, jax.Array]
 class Model(Protocol):
   def init(self, rng: jax.Array, batch_size: int, length: int) -> Any: ...
 
-  def loss(self, params, batch: Batch, rng: jax.Array,
-           train: bool) -> tuple[jax.Array, Metrics]: ...
+  def loss(self, params, batch: Batch, rng: jax.Array, train: bool,
+           frozen=None) -> tuple[jax.Array, Metrics]: ...
 
 
 def boxed_init_fn(model: Model, optimizer: optax.GradientTransformation,
@@ -55,9 +57,10 @@ def _split_microbatches(batch: Batch, num_microbatches: int) -> Batch:
 
 
 def accumulated_gradients(model: Model, params, batch: Batch, rng: jax.Array,
-                          num_microbatches: int):
+                          num_microbatches: int, frozen=None):
   """Summed-loss gradients and summed metrics over microbatches."""
-  grad_fn = jax.grad(lambda p, b, r: model.loss(p, b, r, True), has_aux=True)
+  grad_fn = jax.grad(lambda p, b, r: model.loss(p, b, r, True, frozen),
+                     has_aux=True)
   if num_microbatches == 1:
     return grad_fn(params, batch, rng)
 
@@ -85,14 +88,14 @@ def _means(metric_sums: Metrics) -> Metrics:
   return means
 
 
-def train_step(state: TrainState, batch: Batch, *, model: Model,
+def train_step(state: TrainState, batch: Batch, frozen=None, *, model: Model,
                optimizer: optax.GradientTransformation,
                schedule: optax.Schedule, num_microbatches: int,
                seed: int) -> tuple[TrainState, Metrics]:
   """One optimiser step; a non-finite loss or gradient leaves state as is."""
   rng = step_rng(seed, state.step)
   grads, sums = accumulated_gradients(model, state.params, batch, rng,
-                                      num_microbatches)
+                                      num_microbatches, frozen)
   grads = jax.tree.map(lambda g: g / jnp.maximum(sums["weight"], 1.0), grads)
   updates, opt_state = optimizer.update(grads, state.opt_state, state.params)
   new_state = TrainState(step=state.step + 1,
@@ -108,10 +111,10 @@ def train_step(state: TrainState, batch: Batch, *, model: Model,
   return new_state, metrics
 
 
-def eval_step(params, batch: Batch, index: jax.Array, *, model: Model,
-              seed: int) -> Metrics:
+def eval_step(params, batch: Batch, index: jax.Array, frozen=None, *,
+              model: Model, seed: int) -> Metrics:
   """Summed metrics of one evaluation batch (masking fixed by its index)."""
-  _, sums = model.loss(params, batch, step_rng(seed, index), False)
+  _, sums = model.loss(params, batch, step_rng(seed, index), False, frozen)
   return sums
 
 
@@ -127,21 +130,25 @@ def check_batch_size(batch_size: int, num_microbatches: int,
 
 def jit_train_step(model: Model, optimizer: optax.GradientTransformation,
                    schedule: optax.Schedule, partitioner: Partitioner,
-                   state_shardings, *, num_microbatches: int, seed: int):
-  """The train step under jit: state sharded and donated, batch over data."""
+                   state_shardings, *, num_microbatches: int, seed: int,
+                   frozen_shardings=None):
+  """The train step under jit: state sharded and donated, batch over data,
+  frozen parameters (if any) on their own shardings and never donated."""
   step = functools.partial(train_step, model=model, optimizer=optimizer,
                            schedule=schedule,
                            num_microbatches=num_microbatches, seed=seed)
   return jax.jit(step,
-                 in_shardings=(state_shardings, partitioner.batch_sharding()),
+                 in_shardings=(state_shardings, partitioner.batch_sharding(),
+                               frozen_shardings),
                  out_shardings=(state_shardings, partitioner.replicated()),
                  donate_argnums=0)
 
 
 def jit_eval_step(model: Model, partitioner: Partitioner, param_shardings, *,
-                  seed: int):
+                  seed: int, frozen_shardings=None):
   step = functools.partial(eval_step, model=model, seed=seed)
   return jax.jit(step, in_shardings=(param_shardings,
                                      partitioner.batch_sharding(),
-                                     partitioner.replicated()),
+                                     partitioner.replicated(),
+                                     frozen_shardings),
                  out_shardings=partitioner.replicated())

@@ -52,7 +52,8 @@ def _train(partitioner: Partitioner, num_microbatches: int = 1):
   losses = []
   for batch in _batches():
     with partitioner.activate():
-      state, metrics = train_step(state, partitioner.global_batch(batch))
+      state, metrics = train_step(state, partitioner.global_batch(batch),
+                                    None)
     losses.append(float(metrics["loss"]))
   return losses, state
 

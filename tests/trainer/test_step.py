@@ -19,8 +19,8 @@ class LinearRegression:
     del rng, batch_size, length
     return {"params": {"kernel": jnp.array([0.5, -1.0, 2.0])}}
 
-  def loss(self, params, batch, rng, train):
-    del rng, train
+  def loss(self, params, batch, rng, train, frozen=None):
+    del rng, train, frozen
     errors = batch["x"] @ params["kernel"] - batch["y"]
     weights = batch["w"]
     loss_sum = jnp.sum(weights * errors**2)
