@@ -5,6 +5,7 @@ its compute on padding; segment ids keep attention inside each example. Order
 depends only on the seed, so skipping `start_batch` batches gives a resumed run
 exactly the batches it would have seen had it never stopped.
 """
+import difflib
 from typing import Iterator
 
 import numpy as np
@@ -25,9 +26,14 @@ def _provider(task_name: str) -> seqio.DatasetProviderBase:
   try:
     return seqio.get_mixture_or_task(task_name)
   except ValueError as error:
+    registered = [*seqio.TaskRegistry.names(), *seqio.MixtureRegistry.names()]
+    nearest = difflib.get_close_matches(task_name, registered, n=3, cutoff=0.6)
+    hint = (f" (closest registered: {', '.join(map(repr, nearest))})" if nearest
+            else "")
     raise UserError(
-        f"No SeqIO task or mixture is registered as {task_name!r}; fix the name "
-        "or register it first (e.g. tasks.text_mlm.register_text_mlm).") from error
+        f"No SeqIO task or mixture is registered as {task_name!r}{hint}; fix "
+        "the name or register it first (e.g. "
+        "tasks.text_mlm.register_text_mlm).") from error
 
 
 def num_pieces(task_name: str) -> int:
