@@ -1,0 +1,121 @@
+"""Fixed-shape numpy batches of NLU examples (intent + slots) for fine-tuning.
+
+The NLU data sets are small, so each process's share of a split is encoded
+once, held in memory and reshuffled every epoch. Order depends only on the
+seed, so skipping `start_batch` batches resumes a run exactly where it was.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+import seqio
+import tensorflow as tf
+
+from atm_jax.data.nlu_features import (SCALAR_FEATURES, SEQUENCE_FEATURES,
+                                       LabelVocab)
+from atm_jax.errors import UserError
+
+# Per-row strings for prediction files; the gold tags joined by spaces, like
+# `text` joins the words.
+TEXT_FEATURES = ("id", "locale", "text", "gold_intent", "gold_tags")
+_TASK_LABELS: dict[str, LabelVocab] = {}
+
+
+def set_task_labels(task_name: str, labels: LabelVocab) -> None:
+  """Called by the registration, so the model can size its heads by task name."""
+  _TASK_LABELS[task_name] = labels
+
+
+def task_labels(task_name: str) -> LabelVocab:
+  """The intent and slot-tag ids of a registered NLU task."""
+  if task_name not in _TASK_LABELS:
+    raise UserError(f"No NLU task is registered as {task_name!r}; register it "
+                    "first with tasks.nlu.register_nlu_task.")
+  return _TASK_LABELS[task_name]
+
+
+def _task(task_name: str, split: str) -> seqio.Task:
+  task_labels(task_name)  # Fails clearly for a name that is no NLU task.
+  task = seqio.get_mixture_or_task(task_name)
+  if split not in task.splits:
+    raise UserError(f"{task_name!r} has no split {split!r}; use one of "
+                    f"{list(task.splits)}.")
+  return task
+
+
+def _rows_per_process(batch_size: int, process_index: int,
+                      process_count: int) -> int:
+  if not 0 <= process_index < process_count:
+    raise UserError(f"process_index={process_index} is outside "
+                    f"0..{process_count - 1}; pass jax.process_index() and "
+                    "jax.process_count().")
+  if batch_size % process_count:
+    raise UserError(f"batch_size={batch_size} is not divisible by the "
+                    f"{process_count} processes; make it a multiple of "
+                    f"{process_count}.")
+  return batch_size // process_count
+
+
+def _batch_features(example: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
+  kept = {name: example[name]
+          for name in SEQUENCE_FEATURES + SCALAR_FEATURES + TEXT_FEATURES
+          if name != "gold_tags"}
+  kept["gold_tags"] = tf.strings.reduce_join(example["gold_tags"], separator=" ")
+  kept["example_mask"] = tf.constant(1, tf.int32)
+  return kept
+
+
+def _padded(batch: dict[str, np.ndarray], rows: int) -> dict[str, np.ndarray]:
+  """Strings decoded; a short batch filled with empty rows (example_mask 0)."""
+  missing = rows - len(batch["example_mask"])
+  padded = {}
+  for name, values in batch.items():
+    if name in TEXT_FEATURES:
+      values = np.array([value.decode() for value in values] + [""] * missing,
+                        dtype=object)
+    elif missing:
+      values = np.concatenate(
+          [values, np.zeros((missing, *values.shape[1:]), values.dtype)])
+    padded[name] = values
+  return padded
+
+
+def nlu_batches(
+    task_name: str,
+    split: str,
+    sequence_length: int,
+    batch_size: int,
+    *,
+    shuffle: bool,
+    seed: int,
+    num_epochs: int | None,
+    start_batch: int = 0,
+    process_index: int = 0,
+    process_count: int = 1,
+) -> Iterator[dict[str, np.ndarray]]:
+  """Yields this process's rows of each batch.
+
+  int32 [rows, sequence_length]: tokens, segment_ids, positions,
+  word_positions, word_mask, slot_ids; int32 [rows]: intent, dropped_words,
+  example_mask; str [rows]: id, locale, text, gold_intent, gold_tags.
+  `num_epochs=None` repeats forever and drops nothing; a set `num_epochs` ends
+  with a batch filled up by empty rows (example_mask 0), so shapes never change.
+  """
+  rows = _rows_per_process(batch_size, process_index, process_count)
+  task = _task(task_name, split)
+  shard_info = (seqio.ShardInfo(process_index, process_count)
+                if process_count > 1 else None)
+  dataset = task.get_dataset(
+      {"tokens": sequence_length}, split=split, shuffle=False, num_epochs=1,
+      shard_info=shard_info)
+  dataset = dataset.map(_batch_features).cache()
+  if shuffle:
+    dataset = dataset.shuffle(task.num_input_examples(split), seed=seed,
+                              reshuffle_each_iteration=True)
+  dataset = dataset.repeat(num_epochs).batch(
+      rows, drop_remainder=num_epochs is None)
+  options = tf.data.Options()
+  options.deterministic = True
+  dataset = dataset.skip(start_batch).prefetch(2).with_options(options)
+  return (_padded(batch, rows) for batch in dataset.as_numpy_iterator())
