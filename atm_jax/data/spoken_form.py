@@ -28,8 +28,9 @@ Conventions, in the order they are applied:
    where "," groups); a leading minus; four-digit numbers 1100-2099 as years
    where the language reads years apart (en, de; hi and mr 1100-1999); en
    decades ("1990s" -> "nineteen nineties"). Numbers with a leading zero,
-   more than nine ungrouped digits, or 10^12 and over (less in hi, mr, ta,
-   te: see spoken_numbers) are read digit by digit.
+   seven or more digits without grouping marks (phone numbers, ids), or
+   10^12 and over (less in hi, mr, ta, te: see spoken_numbers) are read
+   digit by digit.
 6. Symbols & @ + = # ° % become words; "/" between words becomes the word for
    slash ("and/or" -> "and slash or"), elsewhere a space ("9/11" -> "nine
    eleven"). (In the code this pass runs just before step 5.)

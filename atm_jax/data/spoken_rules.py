@@ -120,7 +120,9 @@ class Verbaliser:
     value = int(digits)
     ungrouped = digits == text
     leading_zero = digits[0] == "0" and len(digits) > 1
-    if leading_zero or (ungrouped and len(digits) > 9):
+    # Seven or more digits with no grouping are phone numbers and ids, rarely
+    # amounts (those get grouped: 1,234,567).
+    if leading_zero or (ungrouped and len(digits) > 6):
       return spoken_numbers.digit_by_digit(digits, self.code)
     return self._cardinal(value)
 

@@ -189,6 +189,9 @@ def test_codes_with_leading_zeros_and_long_numbers_are_read_digit_by_digit():
   assert to_spoken("Room 007", "en") == "room zero zero seven"
   assert to_spoken("5551234567", "en") == (
       "five five five one two three four five six seven")
+  assert to_spoken("25000 and 1,234,567", "en") == (
+      "twenty five thousand and one million two hundred and thirty four "
+      "thousand five hundred and sixty seven")
 
 
 def test_apostrophes_join_in_english_and_split_in_french():
