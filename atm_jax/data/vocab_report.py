@@ -11,7 +11,6 @@ per chunk between spaces and only comparable between vocabularies.
 import dataclasses
 import json
 import os
-import tempfile
 from typing import Mapping, Sequence
 
 import sentencepiece as spm
@@ -88,13 +87,15 @@ def write_json(fits: Mapping[str, LanguageFit], model_path: str, path: str) -> N
   vocab_size = spm.SentencePieceProcessor(model_file=model_path).GetPieceSize()
   report = {"vocabulary": os.path.abspath(model_path), "vocab_size": vocab_size,
             "languages": {language: fit.as_dict() for language, fit in fits.items()}}
-  folder = os.path.dirname(os.path.abspath(path))
+  temporary = f"{path}.tmp-{os.getpid()}"
   try:
-    os.makedirs(folder, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=folder, suffix=".tmp",
-                                     delete=False, encoding="utf-8") as f:
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(temporary, "w", encoding="utf-8") as f:
       json.dump(report, f, indent=2)
-    os.replace(f.name, path)
+    os.replace(temporary, path)
   except OSError as error:
     raise UserError(f"Cannot write the vocabulary report to {path} "
                     f"({error.strerror}); give a writable --report path.") from error
+  finally:
+    if os.path.exists(temporary):
+      os.remove(temporary)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 # Tatoeba's `tatoeba.deu-eng.deu` -> deu, `de.txt` -> de; matched on the base name.
 DEFAULT_LANGUAGE_REGEX = r"^(?:tatoeba\.[a-z]+-[a-z]+\.)?([a-z]{2,3})(?:\.txt)?$"
+gin.constant("DEFAULT_LANGUAGE_REGEX", DEFAULT_LANGUAGE_REGEX)  # %DEFAULT_LANGUAGE_REGEX
 # ISO 639's code for "undetermined": the language of files the regex does not match.
 UNDETERMINED_LANGUAGE = "und"
 
@@ -135,8 +136,8 @@ def _training_line_count(num_lines: int, held_out_every: int) -> int:
   return num_lines - (-(-num_lines // held_out_every) if held_out_every else 0)
 
 
-def _count_text_lines(path: str) -> int:
-  """Counts non-blank lines, for the progress line and the language shares."""
+def count_text_lines(path: str) -> int:
+  """Non-blank lines: what the language shares and the progress line count."""
   with open(path, "rb") as f:
     return sum(1 for line in f if line.strip())
 
@@ -165,7 +166,7 @@ def _check_training_input(input_files: Sequence[str], output_path: str,
   if missing:
     raise UserError(f"Text file {missing[0]} does not exist; fix the path or "
                     "the glob that produced it.")
-  line_counts = {path: _count_text_lines(path) for path in input_files}
+  line_counts = {path: count_text_lines(path) for path in input_files}
   if not sum(line_counts.values()):
     raise UserError(f"The text files {_describe(input_files)} hold no text; "
                     "give files with one sentence per line.")
