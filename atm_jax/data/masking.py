@@ -42,6 +42,7 @@ class MaskedBatch:
 def mask_tokens(rng: jax.Array, tokens: jax.Array, segment_ids: jax.Array,
                 config: MaskingConfig) -> MaskedBatch:
   """Choose and corrupt MLM targets for a [batch, length] token array."""
+  tokens, segment_ids = jnp.asarray(tokens), jnp.asarray(segment_ids)
   select_rng, action_rng, random_rng = jax.random.split(rng, 3)
   predictions = config.max_predictions(tokens.shape[1])
   candidates = (segment_ids > 0) & (tokens >= config.num_special)
