@@ -203,3 +203,55 @@ def test_resume_onto_another_mesh_shape(reference_run, text_glob, tmp_path):
   losses = _train_losses(str(model_dir))
   assert set(range(STEPS + 1, STEPS + 4)) <= set(losses)
   assert losses[STEPS + 3] < losses[1]
+
+
+DISTILL = ["--gin_file=gin_configs/experiments/distill_tiny.gin",
+           "--gin.TRAIN_STEPS=4", "--gin.BATCH_SIZE=16",
+           "--gin.SEQUENCE_LENGTH=64", "--gin.TrainConfig.log_every=1",
+           "--gin.TrainConfig.eval_every=0"]
+
+
+def _distill(*args):
+  return subprocess.run([sys.executable, "-m", "atm_jax.train", *DISTILL,
+                         *args], cwd=ROOT, capture_output=True, text=True,
+                        timeout=600)
+
+
+def test_distillation_run_logs_every_loss_term(reference_run, text_glob,
+                                               tmp_path):
+  vocab = os.path.join(reference_run, "vocab", "spm.model")
+  result = _distill(f"--gin.MODEL_DIR='{tmp_path}'",
+                    f"--gin.TEXT_GLOB='{text_glob}'",
+                    f"--gin.TEACHER_CHECKPOINT='{reference_run}'",
+                    f"--gin.VOCAB_PATH='{vocab}'")
+  assert result.returncode == 0, result.stderr[-3000:]
+  with open(tmp_path / "metrics.jsonl") as f:
+    last = [json.loads(line) for line in f][-1]
+  assert {"kd", "mlm", "hidden", "agreement"} <= set(last)
+  assert os.path.isdir(tmp_path / "checkpoints" / "4")
+
+
+def test_distillation_refuses_another_vocabulary(reference_run, text_glob,
+                                                 tmp_path):
+  other_text = tmp_path / "other.txt"
+  write_text_file(str(other_text), 3000, seed=7)
+  other_vocab = tmp_path / "other.model"
+  subprocess.run([sys.executable, "-m", "atm_jax.vocab",
+                  f"--input_glob={other_text}", "--vocab_size=1000",
+                  f"--output={other_vocab}"], cwd=ROOT, check=True,
+                 capture_output=True)
+  line = _error_line(_distill(f"--gin.MODEL_DIR='{tmp_path}/run'",
+                              f"--gin.TEXT_GLOB='{text_glob}'",
+                              f"--gin.TEACHER_CHECKPOINT='{reference_run}'",
+                              f"--gin.VOCAB_PATH='{other_vocab}'"))
+  assert "is not the teacher's" in line and "VOCAB_PATH" in line
+
+
+def test_distillation_without_a_teacher_checkpoint(reference_run, text_glob,
+                                                   tmp_path):
+  vocab = os.path.join(reference_run, "vocab", "spm.model")
+  line = _error_line(_distill(f"--gin.MODEL_DIR='{tmp_path}/run'",
+                              f"--gin.TEXT_GLOB='{text_glob}'",
+                              f"--gin.TEACHER_CHECKPOINT='{tmp_path}/none'",
+                              f"--gin.VOCAB_PATH='{vocab}'"))
+  assert "No checkpoint found" in line
