@@ -1,0 +1,123 @@
+"""Distillation step time against its parts, timed apart.
+
+  .venv/bin/python benchmarks/distill_step.py --student=tiny --teacher=student_85m
+
+Reports the time of the joint distillation train step, of the teacher's
+forward pass alone and of the student's MLM train step alone, and the ratio
+joint / (teacher forward + student step). 1.0 means the joint step costs
+nothing beyond its parts. Random tokens, dropout off, f32, local devices.
+"""
+import json
+import os
+import sys
+import time
+
+from absl import app, flags
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import flax.linen as nn  # noqa: E402
+import gin  # noqa: E402
+import jax  # noqa: E402
+import numpy as np  # noqa: E402
+
+from atm_jax.data import masking  # noqa: E402
+from atm_jax.models.config import EncoderConfig  # noqa: E402
+from atm_jax.models.distillation import DistillationModel  # noqa: E402
+from atm_jax.models.mlm import MlmModel  # noqa: E402
+from atm_jax.partitioning.mesh import MeshConfig, create_mesh  # noqa: E402
+from atm_jax.partitioning.partitioner import Partitioner  # noqa: E402
+from atm_jax.trainer import step as step_lib  # noqa: E402
+from atm_jax.trainer.optimizer import (OptimizerConfig,  # noqa: E402
+                                       learning_rate_schedule, make_optimizer)
+
+flags.DEFINE_string("student", "tiny", "Student: a gin_configs/models/ name.")
+flags.DEFINE_string("teacher", "student_85m", "Teacher: a models/ name.")
+flags.DEFINE_integer("batch", 8, "Global batch size.")
+flags.DEFINE_integer("length", 128, "Sequence length.")
+flags.DEFINE_integer("steps", 5, "Timed repetitions (after one warm-up).")
+FLAGS = flags.FLAGS
+
+
+def encoder_config(name: str) -> EncoderConfig:
+  """The model file's EncoderConfig, f32, no dropout."""
+  gin.clear_config()
+  gin.parse_config_file(os.path.join("gin_configs", "models", f"{name}.gin"))
+  return EncoderConfig(dtype="float32", remat_policy="none", dropout_rate=0.0,
+                       attention_dropout_rate=0.0)
+
+
+def seconds_per_call(function, *args) -> float:
+  jax.block_until_ready(function(*args))
+  start = time.perf_counter()
+  for _ in range(FLAGS.steps):
+    out = function(*args)
+  jax.block_until_ready(out)
+  return (time.perf_counter() - start) / FLAGS.steps
+
+
+def train_step_seconds(model, partitioner, batch, frozen=None,
+                       frozen_shardings=None) -> float:
+  optimizer_config = OptimizerConfig(warmup_steps=10)
+  optimizer = make_optimizer(optimizer_config, 1000)
+  init = step_lib.boxed_init_fn(model, optimizer, 1, FLAGS.length)
+  _, shardings = partitioner.abstract_state(init, jax.random.key(0))
+  state = jax.jit(lambda r: nn.unbox(init(r)),
+                  out_shardings=shardings)(jax.random.key(0))
+  step = step_lib.jit_train_step(
+      model, optimizer, learning_rate_schedule(optimizer_config, 1000),
+      partitioner, shardings, num_microbatches=1, seed=0,
+      frozen_shardings=frozen_shardings)
+  # Donation consumes the state: keep feeding back the new one.
+  holder = [state]
+
+  def run(batch, frozen):
+    holder[0], metrics = step(holder[0], batch, frozen)
+    return metrics
+  with partitioner.activate():
+    return seconds_per_call(run, batch, frozen)
+
+
+def main(argv):
+  del argv
+  teacher, student = encoder_config(FLAGS.teacher), encoder_config(
+      FLAGS.student)
+  student = EncoderConfig(**{**student.__dict__,
+                             "vocab_size": teacher.vocab_size,
+                             "max_length": teacher.max_length})
+  masking_config = masking.MaskingConfig(vocab_size=teacher.vocab_size)
+  partitioner = Partitioner(create_mesh(MeshConfig()))
+  rng = np.random.default_rng(0)
+  shape = (FLAGS.batch, FLAGS.length)
+  batch = partitioner.global_batch({
+      "tokens": rng.integers(6, teacher.vocab_size, shape, dtype=np.int32),
+      "segment_ids": np.ones(shape, np.int32),
+      "positions": np.tile(np.arange(FLAGS.length, dtype=np.int32),
+                           (FLAGS.batch, 1))})
+  distill = DistillationModel(student, teacher, masking_config)
+  frozen_abstract, frozen_shardings = partitioner.abstract_state(
+      lambda r: distill.frozen_init(r, 1, FLAGS.length)["params"],
+      jax.random.key(1))
+  del frozen_abstract
+  frozen = jax.jit(lambda r: nn.unbox(distill.frozen_init(
+      r, 1, FLAGS.length)["params"]), out_shardings=frozen_shardings)(
+          jax.random.key(1))
+  joint = train_step_seconds(distill, partitioner, batch, frozen,
+                             frozen_shardings)
+  alone = train_step_seconds(MlmModel(student, masking_config), partitioner,
+                             batch)
+  with partitioner.activate():
+    teacher_forward = seconds_per_call(
+        jax.jit(lambda p, b: MlmModel(teacher, masking_config).loss(
+            p, b, jax.random.key(0), False)), frozen, batch)
+  print(json.dumps({
+      "student": FLAGS.student, "teacher": FLAGS.teacher,
+      "batch": FLAGS.batch, "length": FLAGS.length,
+      "distill_step_s": round(joint, 4),
+      "teacher_forward_s": round(teacher_forward, 4),
+      "student_step_s": round(alone, 4),
+      "ratio": round(joint / (teacher_forward + alone), 3)}))
+
+
+if __name__ == "__main__":
+  app.run(main)
