@@ -92,3 +92,18 @@ def test_teacher_layers_init_copies_every_other_layer():
   np.testing.assert_array_equal(
       adjusted["encoder"]["embeddings"]["token_embedding"],
       teacher["encoder"]["embeddings"]["token_embedding"])
+
+
+def test_bfloat16_teacher_forward_gives_nearly_the_same_loss():
+  batch = {"tokens": jnp.asarray(np.random.default_rng(0).integers(
+               6, 64, (2, 16)), jnp.int32),
+           "segment_ids": jnp.ones((2, 16), jnp.int32),
+           "positions": jnp.tile(jnp.arange(16), (2, 1))}
+  f32, bf16 = _model(), _model(teacher_dtype="bfloat16")
+  teacher = nn.unbox(f32.frozen_init(jax.random.key(0), 1, 16)["params"])
+  student = nn.unbox(f32.init(jax.random.key(1), 1, 16)["params"])
+  loss_f32, _ = f32.loss(student, batch, jax.random.key(2), False, teacher)
+  loss_bf16, _ = bf16.loss(student, batch, jax.random.key(2), False, teacher)
+  assert np.isfinite(float(loss_bf16))
+  assert float(loss_bf16) == pytest.approx(float(loss_f32), rel=5e-2)
+  assert float(loss_bf16) != float(loss_f32)
