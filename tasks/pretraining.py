@@ -11,6 +11,7 @@ to its tokens; a mixture keeps them with
 `get_dataset(..., passthrough_features=["language", "form"])`, which is how the
 shares are checked. Training packs examples and drops both.
 """
+import functools
 from typing import Sequence
 
 import gin
@@ -57,7 +58,7 @@ def _register_text_task(name: str, files: Sequence[str], vocab_path: str,
       name,
       source=seqio.FunctionDataSource(dataset_fn, splits=("train", "validation")),
       preprocessors=[
-          seqio.preprocessors.tokenize,
+          functools.partial(seqio.preprocessors.tokenize, copy_pretokenized=False),
           seqio.preprocessors.append_eos_after_trim,
       ],
       output_features={"targets": seqio.Feature(

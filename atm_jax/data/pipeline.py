@@ -22,7 +22,9 @@ _OUTPUT_NAMES = {
 }
 
 
-def _provider(task_name: str) -> seqio.DatasetProviderBase:
+def provider(task_name: str) -> seqio.DatasetProviderBase:
+  """The registered task or mixture; an unknown name is a UserError that
+  names the closest registered ones."""
   try:
     return seqio.get_mixture_or_task(task_name)
   except ValueError as error:
@@ -38,7 +40,7 @@ def _provider(task_name: str) -> seqio.DatasetProviderBase:
 
 def num_pieces(task_name: str) -> int:
   """Vocabulary size of the task's tokens, which sizes the model's embedding."""
-  return _provider(task_name).output_features[_FEATURE].vocabulary.vocab_size
+  return provider(task_name).output_features[_FEATURE].vocabulary.vocab_size
 
 
 def _rows_per_process(global_batch_size: int, process_index: int,
@@ -108,11 +110,11 @@ def mlm_batches(
   ends with a zero-padded batch rather than dropping the remainder.
   """
   rows = _rows_per_process(global_batch_size, process_index, process_count)
-  provider = _provider(task_name)
-  if split not in provider.splits:
+  dataset_provider = provider(task_name)
+  if split not in dataset_provider.splits:
     raise UserError(f"{task_name!r} has no split {split!r}; use one of "
-                    f"{list(provider.splits)}.")
-  dataset = provider.get_dataset(
+                    f"{list(dataset_provider.splits)}.")
+  dataset = dataset_provider.get_dataset(
       sequence_length={_FEATURE: sequence_length}, split=split, shuffle=shuffle,
       seed=seed, shard_info=seqio.ShardInfo(process_index, process_count),
       num_epochs=num_epochs)
