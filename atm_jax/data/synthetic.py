@@ -1,5 +1,10 @@
 """Deterministic English text for tests and the demo, so neither needs a download.
 
+Run as a module it writes the labelled multilingual in-domain data set instead
+(see `synthetic_nlu`):
+  python -m atm_jax.data.synthetic --out DIR --seed 0 [--train 2000 --dev 300
+      --test 300 --unlabelled 5000 --locales en-US,de-DE,fr-FR,es-ES]
+
 Most lines imitate virtual-assistant utterances in spoken form (lower case, no
 punctuation, numbers as words), the in-domain data of the paper's Stage 2; the
 rest are longer written sentences, like the public text of Stage 1. Made-up
@@ -7,9 +12,14 @@ names give the long tail of rare words real traffic has: 3,000 lines hold about
 1,300 distinct words and support a SentencePiece vocabulary of up to ~1,600
 pieces (5,000 lines: ~2,100).
 """
+import argparse
 import os
 import random
 import string
+from collections.abc import Sequence
+
+from atm_jax import cli
+from atm_jax.data import synthetic_nlu
 
 _SLOTS: dict[str, tuple[str, ...]] = {
     "hour": ("one", "two", "three", "four", "five", "six", "seven", "eight",
@@ -216,3 +226,36 @@ def write_text_file(path: str, num_lines: int, seed: int = 0) -> str:
   with open(path, "w", encoding="utf-8") as f:
     f.write("\n".join(generate_lines(num_lines, seed)) + "\n")
   return path
+
+
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+  parser = argparse.ArgumentParser(
+      prog="python -m atm_jax.data.synthetic",
+      description="Write MASSIVE-format in-domain NLU data and unlabelled text.")
+  parser.add_argument("--out", required=True, help="Folder to write into.")
+  parser.add_argument("--seed", type=int, default=0)
+  for name, size in synthetic_nlu.DEFAULT_SIZES.items():
+    parser.add_argument(f"--{name}", type=int, default=size,
+                        help=f"Utterances (lines) for {name}; default {size}.")
+  parser.add_argument("--locales", default=",".join(synthetic_nlu.LOCALES),
+                      help="Comma-separated locales; default all.")
+  return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+  """Writes the data set and prints one summary line per locale."""
+  args = _parse_args(argv)
+  sizes = {name: getattr(args, name) for name in synthetic_nlu.DEFAULT_SIZES}
+  summary = synthetic_nlu.write_nlu_dataset(
+      args.out, args.seed,
+      [locale for locale in args.locales.split(",") if locale], sizes)
+  for locale, counts in summary.items():
+    print(f"{locale}: {counts['train']} train / {counts['dev']} dev / "
+          f"{counts['test']} test utterances, {counts['scenarios']} scenarios, "
+          f"{counts['intents']} intents, {counts['slot_types']} slot types -> "
+          f"{counts['jsonl']}; {counts['unlabelled_lines']} unlabelled lines -> "
+          f"{counts['unlabelled']}")
+
+
+if __name__ == "__main__":
+  cli.run_cleanly(main)
