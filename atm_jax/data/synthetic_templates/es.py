@@ -384,7 +384,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
     "calendar_set": (
         _PLEASE + "apunta {event_name} (en mi calendario |){date}( {time}|)",
-        "(crea una cita|crea una reunión|crea un evento) (con {person} |){date} {time}",
+        "(crea una cita|crea una reunión|crea un evento) (con {person} |)"
+        "{date} {time}",
         "recuérdame {event_name} {date}",
         "tengo {event_name} {date} {time}",
         "añade {event_name} a mi agenda {date}",
@@ -473,7 +474,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "cuánto cuesta un billete de {transport_type@bare} a {place_name}",
     ),
     "transport_taxi": (
-        _PLEASE + "(pídeme|llámame) {transport_type@taxi}( {place_name@destination}|)",
+        _PLEASE + "(pídeme|llámame) {transport_type@taxi}"
+        "( {place_name@destination}|)",
         "necesito {transport_type@taxi}( {time}| {time@relative}|)",
         "reserva {transport_type@taxi} para {date} {time}",
         "dónde está mi (taxi|conductor)",

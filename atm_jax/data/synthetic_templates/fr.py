@@ -315,7 +315,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "quel temps (il fait|il va faire|fera t il)( à {place_name}|) "
         "({date}|{timeofday})",
         "est ce qu'il va {weather_descriptor} ({date}|{timeofday})( à {place_name}|)",
-        "(c'est quoi|quelle est) la météo (à {place_name} |pour |)({date}|{timeofday})",
+        "(c'est quoi|quelle est) la météo (à {place_name} |pour |)"
+        "({date}|{timeofday})",
         "il me faut {weather_descriptor@gear} ({date}|{timeofday})",
         "(dois je|je dois) prendre {weather_descriptor@gear} ({date}|{timeofday})",
         "il fera combien de degrés( à {place_name}|) {date}",
@@ -414,7 +415,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "play_podcasts": (
         _PLEASE + "mets {podcast_descriptor}",
         "reprends {podcast_descriptor@show}",
-        "mets le dernier épisode (du podcast|de l'émission) {podcast_descriptor@show}",
+        "mets le dernier épisode (du podcast|de l'émission) "
+        "{podcast_descriptor@show}",
         "je veux écouter {podcast_descriptor}",
         "trouve (moi |)un podcast sur {news_topic}",
         "passe à l'épisode suivant",

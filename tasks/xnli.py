@@ -1,0 +1,350 @@
+"""SeqIO tasks for XNLI: one per language, a training task and an evaluation
+mixture over the 15 languages, and the fixed-shape batches fine-tuning reads.
+
+Pairs come from a folder of TSVs (read whole at registration, which checks
+every line before a run starts) or from a prepared TFDS `xnli` (read lazily).
+The model input is `<cls>` premise `<sep>` hypothesis `</s>`, token type 0 up
+to `<sep>` and 1 after it; a pair too long for `sequence_length` loses pieces
+from the end of its longer side first.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import os
+from typing import Iterator
+
+import gin
+import numpy as np
+import seqio
+import tensorflow as tf
+
+from atm_jax.data import special_tokens
+from atm_jax.data import xnli_tsv
+from atm_jax.data.vocabulary import load_vocabulary
+from atm_jax.data.xnli_tsv import LANGUAGES, XnliPair
+from atm_jax.errors import UserError
+
+TRAIN_TASK = "xnli_train"
+EVAL_MIXTURE = "xnli_eval"
+# <cls>, <sep>, </s> and one piece of each sentence.
+MIN_SEQUENCE_LENGTH = 5
+SEQUENCE_FEATURES = ("tokens", "token_types", "segment_ids", "positions")
+_TFDS_SPLITS = {"dev": "validation", "test": "test"}
+_REGISTERED: set[str] = set()
+
+
+def task_name(language: str) -> str:
+  return f"xnli_{language}"
+
+
+def check_sequence_length(sequence_length: int) -> None:
+  if sequence_length < MIN_SEQUENCE_LENGTH:
+    raise UserError(f"sequence_length={sequence_length} is too short for an "
+                    "XNLI pair (<cls> premise <sep> hypothesis </s>); set it "
+                    f"to {MIN_SEQUENCE_LENGTH} or more.")
+
+
+def pair_tokens(premise: tf.Tensor, hypothesis: tf.Tensor,
+                sequence_length: int) -> tuple[tf.Tensor, tf.Tensor]:
+  """(tokens, token_types) of one pair of piece-id vectors, at most
+  `sequence_length` long. Trimming the longer side first keeps as much of
+  both sentences as fits (BERT's `_truncate_seq_pair`, ties cut the hypothesis).
+  """
+  budget = sequence_length - 3
+  premise_size, hypothesis_size = tf.size(premise), tf.size(hypothesis)
+  keep_premise = tf.minimum(
+      premise_size, tf.maximum(budget - hypothesis_size, (budget + 1) // 2))
+  keep_hypothesis = tf.minimum(hypothesis_size, budget - keep_premise)
+  tokens = tf.concat([[special_tokens.CLS_ID], premise[:keep_premise],
+                      [special_tokens.SEP_ID], hypothesis[:keep_hypothesis],
+                      [special_tokens.EOS_ID]], axis=0)
+  token_types = tf.concat([tf.zeros([keep_premise + 2], tf.int32),
+                           tf.ones([keep_hypothesis + 1], tf.int32)], axis=0)
+  return tokens, token_types
+
+
+def _pair_preprocessor(vocabulary: seqio.Vocabulary):
+  """A SeqIO preprocessor: text pair -> tokens and token_types."""
+
+  def make_pairs(dataset: tf.data.Dataset,
+                 sequence_length: dict[str, int] | None) -> tf.data.Dataset:
+    if not sequence_length or "tokens" not in sequence_length:
+      raise UserError("XNLI tasks need sequence_length={'tokens': N}; use "
+                      "tasks.xnli.xnli_batches or pass it to get_dataset.")
+    length = sequence_length["tokens"]
+    check_sequence_length(length)
+
+    def add_pair(example: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
+      tokens, token_types = pair_tokens(vocabulary.encode_tf(example["premise"]),
+                                        vocabulary.encode_tf(example["hypothesis"]),
+                                        length)
+      return {**example, "tokens": tokens, "token_types": token_types}
+
+    return dataset.map(add_pair, num_parallel_calls=tf.data.AUTOTUNE)
+
+  return make_pairs
+
+
+def _tsv_source(pairs: dict[str, list[XnliPair]],
+                language: str) -> seqio.FunctionDataSource:
+  """Pairs held in memory, in file order; batching does the shuffling."""
+
+  def dataset_fn(split: str, shuffle_files: bool,
+                 seed: int | None = None) -> tf.data.Dataset:
+    del shuffle_files, seed
+    rows = pairs[split]
+    return tf.data.Dataset.from_tensor_slices({
+        "premise": [pair.premise for pair in rows],
+        "hypothesis": [pair.hypothesis for pair in rows],
+        "label": np.array([pair.label for pair in rows], np.int32),
+        "language": [language] * len(rows)})
+
+  return seqio.FunctionDataSource(
+      dataset_fn, splits=tuple(pairs),
+      num_input_examples={split: len(rows) for split, rows in pairs.items()})
+
+
+def _tsv_sources(data_dir: str, train_language: str,
+                 train_split: str) -> dict[str, seqio.FunctionDataSource]:
+  splits = xnli_tsv.eval_splits(data_dir)
+  sources = {
+      task_name(language): _tsv_source(
+          {split: xnli_tsv.read_tsv(xnli_tsv.tsv_path(data_dir, split, language))
+           for split in splits}, language)
+      for language in LANGUAGES}
+  train_path = xnli_tsv.tsv_path(data_dir, train_split, train_language)
+  if not os.path.isfile(train_path):
+    raise UserError(f"The XNLI training file {train_path} does not exist; set "
+                    f"train_split to one of {splits} (or add the file).")
+  sources[TRAIN_TASK] = _tsv_source(
+      {"train": xnli_tsv.read_tsv(train_path)}, train_language)
+  return sources
+
+
+def _prepared_tfds_xnli(tfds_data_dir: str):
+  import tensorflow_datasets as tfds  # pylint: disable=g-import-not-at-top
+  builder = tfds.builder("xnli", data_dir=tfds_data_dir)
+  if not builder.is_prepared():
+    raise UserError(f"The TFDS data dir {tfds_data_dir} holds no prepared "
+                    "xnli; prepare it there (tfds build xnli --data_dir=...) "
+                    "or give data_dir, a folder of XNLI TSVs.")
+  return builder
+
+
+def _tfds_source(builder, language: str,
+                 splits: dict[str, str]) -> seqio.FunctionDataSource:
+  """`splits`: task split -> TFDS split. Keeps `language`'s side of each pair."""
+
+  def one_language(example: dict) -> dict[str, tf.Tensor]:
+    hypotheses = example["hypothesis"]
+    return {"premise": example["premise"][language],
+            "hypothesis": tf.boolean_mask(
+                hypotheses["translation"],
+                tf.equal(hypotheses["language"], language))[0],
+            "label": tf.cast(example["label"], tf.int32),
+            "language": tf.constant(language)}
+
+  def dataset_fn(split: str, shuffle_files: bool,
+                 seed: int | None = None) -> tf.data.Dataset:
+    del shuffle_files, seed
+    return builder.as_dataset(split=splits[split], shuffle_files=False).map(
+        one_language, num_parallel_calls=tf.data.AUTOTUNE)
+
+  return seqio.FunctionDataSource(
+      dataset_fn, splits=tuple(splits),
+      num_input_examples={split: builder.info.splits[source].num_examples
+                          for split, source in splits.items()})
+
+
+def _tfds_sources(tfds_data_dir: str, train_language: str,
+                  train_split: str) -> dict[str, seqio.FunctionDataSource]:
+  builder = _prepared_tfds_xnli(tfds_data_dir)
+  if train_split not in _TFDS_SPLITS:
+    raise UserError(f"TFDS xnli has no {train_split!r} split; set train_split "
+                    f"to one of {list(_TFDS_SPLITS)}.")
+  sources = {task_name(language): _tfds_source(builder, language, _TFDS_SPLITS)
+             for language in LANGUAGES}
+  sources[TRAIN_TASK] = _tfds_source(
+      builder, train_language, {"train": _TFDS_SPLITS[train_split]})
+  return sources
+
+
+def _add_task(name: str, source: seqio.FunctionDataSource,
+              vocabulary: seqio.Vocabulary) -> None:
+  if name in seqio.TaskRegistry.names():
+    seqio.TaskRegistry.remove(name)
+  seqio.TaskRegistry.add(
+      name, source=source, preprocessors=[_pair_preprocessor(vocabulary)],
+      output_features={"tokens": seqio.Feature(
+          vocabulary, add_eos=False, dtype=tf.int32)},
+      shuffle_buffer_size=max(source.num_input_examples(split)
+                              for split in source.splits))
+  _REGISTERED.add(name)
+
+
+@gin.configurable
+def register_xnli_tasks(
+    data_dir: str | None = None,
+    vocab_path: str = gin.REQUIRED,
+    tfds_data_dir: str | None = None,
+    train_language: str = "en",
+    train_split: str = "dev",
+) -> dict:
+  """Registers `xnli_<language>` (15), `xnli_train` and the mixture `xnli_eval`.
+
+  Returns {"train": "xnli_train", "eval": "xnli_eval", "languages":
+  {language: task name}, "eval_splits": the splits every language task has}.
+  With only dev files, fine-tuning on dev-en (`train_split="dev"`) and
+  evaluating on every dev file is the zero-shot recipe our experiments use.
+  """
+  if (data_dir is None) == (tfds_data_dir is None):
+    raise UserError("Give exactly one XNLI source: data_dir (a folder of "
+                    "<split>/<split>-<language>.tsv) or tfds_data_dir (a TFDS "
+                    "data dir holding a prepared xnli).")
+  if train_language not in LANGUAGES:
+    raise UserError(f"train_language={train_language!r} is not an XNLI "
+                    f"language; use one of {', '.join(LANGUAGES)}.")
+  vocabulary = load_vocabulary(vocab_path)
+  if data_dir is not None:
+    sources = _tsv_sources(data_dir, train_language, train_split)
+  else:
+    sources = _tfds_sources(tfds_data_dir, train_language, train_split)
+  for name, source in sources.items():
+    _add_task(name, source, vocabulary)
+  language_tasks = [task_name(language) for language in LANGUAGES]
+  if EVAL_MIXTURE in seqio.MixtureRegistry.names():
+    seqio.MixtureRegistry.remove(EVAL_MIXTURE)
+  seqio.MixtureRegistry.add(EVAL_MIXTURE, language_tasks, default_rate=1.0)
+  _REGISTERED.add(EVAL_MIXTURE)
+  return {"train": TRAIN_TASK, "eval": EVAL_MIXTURE,
+          "languages": dict(zip(LANGUAGES, language_tasks)),
+          "eval_splits": tuple(sources[language_tasks[0]].splits)}
+
+
+def _tasks_with_split(name: str, split: str) -> list[seqio.Task]:
+  if name not in _REGISTERED:
+    raise UserError(f"No XNLI task or mixture is registered as {name!r}; call "
+                    "tasks.xnli.register_xnli_tasks first and use xnli_train, "
+                    "xnli_eval or xnli_<language>.")
+  provider = seqio.get_mixture_or_task(name)
+  tasks = provider.tasks if isinstance(provider, seqio.Mixture) else [provider]
+  with_split = [task for task in tasks if split in task.splits]
+  if not with_split:
+    raise UserError(f"{name!r} has no split {split!r}; use one of "
+                    f"{sorted(provider.splits)}.")
+  return with_split
+
+
+def _rows_per_process(batch_size: int, process_index: int,
+                      process_count: int) -> int:
+  if not 0 <= process_index < process_count:
+    raise UserError(f"process_index={process_index} is outside "
+                    f"0..{process_count - 1}; pass jax.process_index() and "
+                    "jax.process_count().")
+  if batch_size % process_count:
+    raise UserError(f"batch_size={batch_size} is not divisible by the "
+                    f"{process_count} processes; make it a multiple of "
+                    f"{process_count}.")
+  return batch_size // process_count
+
+
+def _fixed_length(sequence_length: int):
+  """Pads one example's sequences to `sequence_length`; marks it as real."""
+
+  def pad(example: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
+    size = tf.size(example["tokens"])
+    padding = [[0, sequence_length - size]]
+    sequences = {
+        "tokens": example["tokens"], "token_types": example["token_types"],
+        "segment_ids": tf.ones([size], tf.int32),
+        "positions": tf.range(size, dtype=tf.int32)}
+    return {**{name: tf.ensure_shape(tf.pad(values, padding), [sequence_length])
+               for name, values in sequences.items()},
+            "label": example["label"], "language": example["language"],
+            "example_mask": tf.constant(1, tf.int32)}
+
+  return pad
+
+
+def _filled(batch: dict[str, np.ndarray], rows: int) -> dict[str, np.ndarray]:
+  """Languages decoded; a short batch filled with empty rows (example_mask 0)."""
+  missing = rows - len(batch["example_mask"])
+  filled = {}
+  for name, values in batch.items():
+    if name == "language":
+      values = np.array([value.decode() for value in values] + [""] * missing,
+                        dtype=object)
+    elif missing:
+      values = np.concatenate(
+          [values, np.zeros((missing, *values.shape[1:]), values.dtype)])
+    filled[name] = values
+  return filled
+
+
+def _empty_batch(rows: int, sequence_length: int) -> dict[str, np.ndarray]:
+  batch = {name: np.zeros((rows, sequence_length), np.int32)
+           for name in SEQUENCE_FEATURES}
+  batch.update(label=np.zeros(rows, np.int32), example_mask=np.zeros(rows, np.int32),
+               language=np.array([""] * rows, dtype=object))
+  return batch
+
+
+def xnli_batches(
+    task_or_mixture: str,
+    split: str,
+    sequence_length: int,
+    batch_size: int,
+    *,
+    shuffle: bool,
+    seed: int,
+    num_epochs: int | None,
+    start_batch: int = 0,
+    process_index: int = 0,
+    process_count: int = 1,
+) -> Iterator[dict[str, np.ndarray]]:
+  """Yields this process's rows of each batch of a task or of `xnli_eval`.
+
+  int32 [rows, sequence_length]: tokens, token_types, segment_ids (1 on
+  tokens), positions; int32 [rows]: label, example_mask; str [rows]: language.
+  A mixture's tasks are read one after another (all of each, for evaluation).
+  `num_epochs=None` repeats forever and drops nothing; a set `num_epochs` ends
+  with a batch filled up by empty rows (example_mask 0), and every process
+  yields as many batches as the one with the most rows, so hosts stay in step.
+  """
+  rows = _rows_per_process(batch_size, process_index, process_count)
+  check_sequence_length(sequence_length)
+  tasks = _tasks_with_split(task_or_mixture, split)
+  shard_info = (seqio.ShardInfo(process_index, process_count)
+                if process_count > 1 else None)
+  datasets = [task.get_dataset({"tokens": sequence_length}, split=split,
+                               shuffle=False, num_epochs=1, shard_info=shard_info)
+              for task in tasks]
+  dataset = functools.reduce(lambda first, second: first.concatenate(second),
+                             datasets)
+  dataset = dataset.map(lambda example: {
+      name: example[name] for name in ("tokens", "token_types", "label",
+                                       "language")}).cache()
+  # Process 0 holds the most rows: sharding gives it the extra one of each task.
+  most_rows = sum(math.ceil(task.num_input_examples(split) / process_count)
+                  for task in tasks)
+  if shuffle:
+    dataset = dataset.shuffle(most_rows, seed=seed, reshuffle_each_iteration=True)
+  dataset = dataset.repeat(num_epochs).map(
+      _fixed_length(sequence_length), num_parallel_calls=tf.data.AUTOTUNE)
+  dataset = dataset.batch(rows, drop_remainder=num_epochs is None)
+  options = tf.data.Options()
+  options.deterministic = True
+  dataset = dataset.skip(start_batch).prefetch(2).with_options(options)
+  total = None if num_epochs is None else math.ceil(most_rows * num_epochs / rows)
+
+  def generate() -> Iterator[dict[str, np.ndarray]]:
+    yielded = start_batch
+    for batch in dataset.as_numpy_iterator():
+      yield _filled(batch, rows)
+      yielded += 1
+    while total is not None and yielded < total:
+      yield _empty_batch(rows, sequence_length)
+      yielded += 1
+
+  return generate()
