@@ -307,7 +307,8 @@ def xnli_batches(
 
   int32 [rows, sequence_length]: tokens, token_types, segment_ids (1 on
   tokens), positions; int32 [rows]: label, example_mask; str [rows]: language.
-  A mixture's tasks are read one after another (all of each, for evaluation).
+  A mixture's tasks are read whole, one after another (shuffled together
+  when `shuffle`), so evaluation sees every pair of every language once.
   `num_epochs=None` repeats forever and drops nothing; a set `num_epochs` ends
   with a batch filled up by empty rows (example_mask 0), and every process
   yields as many batches as the one with the most rows, so hosts stay in step.
