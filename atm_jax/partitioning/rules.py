@@ -28,6 +28,7 @@ _PARAMETERS: Rules = (
     ("positions", None),
     ("token_types", None),
     ("teacher_embed", None),
+    ("classes", None),
 )
 
 

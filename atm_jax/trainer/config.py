@@ -1,5 +1,6 @@
 """What one training run does, bound from gin and checked before any work."""
 import dataclasses
+from collections.abc import Callable, Iterator
 
 import gin
 
@@ -16,6 +17,8 @@ class TrainConfig:
   assignment map is a tuple of (regex over target parameter path, source path
   or None to keep the fresh value). `teacher_checkpoint` gives a
   distillation model its frozen teacher (a run dir or checkpoint).
+  `batches` yields the task's batches (default: packed MLM batches, `pack`
+  switching packing); fine-tuning binds e.g. `@nlu_batches`.
   """
 
   model_dir: str
@@ -34,6 +37,7 @@ class TrainConfig:
   init_assignment_map: tuple[tuple[str, str | None], ...] = ()
   init_fallback_to_scratch: bool = True
   teacher_checkpoint: str | None = None
+  batches: Callable[..., Iterator[dict]] | None = None
   pack: bool = True
 
   def __post_init__(self):

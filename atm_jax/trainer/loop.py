@@ -1,5 +1,6 @@
 """The training loop: plain Python around one jitted, sharded step."""
 import dataclasses
+import functools
 import os
 import time
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from atm_jax.checkpoints.init_from import (find_checkpoint,
                                            init_params_from_checkpoint,
                                            restore_params)
 from atm_jax.checkpoints.manager import Checkpointer
-from atm_jax.data import pipeline
+from atm_jax.data import nlu_pipeline, pipeline
 from atm_jax.errors import UserError
 from atm_jax.partitioning.mesh import MeshConfig, create_mesh
 from atm_jax.partitioning.partitioner import Partitioner
@@ -115,15 +116,20 @@ class Trainer:
   # -- data ------------------------------------------------------------------
   def _batches(self, split: str, start_batch: int = 0,
                num_epochs: int | None = None) -> Iterator[dict]:
+    """This host's numeric arrays of each batch (strings stay on the host)."""
     cfg = self.config
-    return pipeline.mlm_batches(
+    batches = cfg.batches or functools.partial(pipeline.mlm_batches,
+                                               pack=cfg.pack)
+    for batch in batches(
         cfg.task, split, cfg.sequence_length, cfg.batch_size, seed=cfg.seed,
         start_batch=start_batch, shuffle=num_epochs is None,
-        num_epochs=num_epochs, pack=cfg.pack,
-        process_index=jax.process_index(), process_count=jax.process_count())
+        num_epochs=num_epochs, process_index=jax.process_index(),
+        process_count=jax.process_count()):
+      yield {name: value for name, value in batch.items()
+             if np.issubdtype(np.asarray(value).dtype, np.number)}
 
   def check_vocabulary(self) -> None:
-    pieces = pipeline.num_pieces(self.config.task)
+    pieces = task_vocabulary(self.config.task).vocab_size
     model_vocab = self.model.config.vocab_size
     if pieces > model_vocab:
       raise UserError(
@@ -143,8 +149,7 @@ class Trainer:
       return
     with open(teacher_vocab, "rb") as f:
       teacher_model = f.read()
-    vocabulary = seqio.get_mixture_or_task(
-        self.config.task).output_features["targets"].vocabulary
+    vocabulary = task_vocabulary(self.config.task)
     if vocabulary.sp_model != teacher_model:
       raise UserError(
           f"The student's vocabulary ({vocabulary.sentencepiece_model_file}) "
@@ -254,6 +259,12 @@ class Trainer:
       print(message, flush=True)
 
 
+def task_vocabulary(task: str) -> seqio.Vocabulary:
+  """The vocabulary of the task's (first) token feature."""
+  features = pipeline.provider(task).output_features
+  return next(iter(features.values())).vocabulary
+
+
 @gin.configurable
 def train(model: step_lib.Model = gin.REQUIRED,
           config: TrainConfig = gin.REQUIRED,
@@ -263,6 +274,8 @@ def train(model: step_lib.Model = gin.REQUIRED,
 
   The resolved config goes to MODEL_DIR/config.gin before any work.
   """
+  if hasattr(model, "with_labels"):  # heads sized by the task's labels
+    model = model.with_labels(nlu_pipeline.task_labels(config.task))
   os.makedirs(config.model_dir, exist_ok=True)
   if jax.process_index() == 0:
     with open(os.path.join(config.model_dir, "config.gin"), "w") as f:

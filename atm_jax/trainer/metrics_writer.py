@@ -45,7 +45,8 @@ class MetricsWriter:
   def _line(self, step: int, scalars: dict[str, float], prefix: str) -> str:
     parts = [f"{prefix} step {step}/{self.total_steps} "
              f"({100.0 * step / max(self.total_steps, 1):.0f}%)"]
-    for key in ("loss", "accuracy", "agreement", "grad_norm", "learning_rate",
+    for key in ("loss", "accuracy", "agreement", "intent_accuracy",
+                "slot_accuracy", "grad_norm", "learning_rate",
                 "tokens_per_second", "seconds_per_step"):
       if key in scalars:
         parts.append(f"{key} {scalars[key]:.4g}")
