@@ -1,0 +1,120 @@
+"""Input pipeline throughput against what a train step consumes.
+
+  .venv/bin/python benchmarks/input_pipeline.py --model=tiny --batch=32 --length=128
+
+Builds the Stage 1 mixture over Tatoeba (written and spoken form per language,
+temperature-sampled), reads it exactly as training does (packed, batched,
+numpy), and reports its tokens/s next to the tokens/s of the model's MLM train
+step, timed by benchmarks/train_step.py with the same batch and length. The
+target is a ratio of 10 or more: the input pipeline must never be what training
+waits for. Each is timed alone (train step first), so on a machine with few
+cores the ratio is an upper bound on the headroom while both run.
+"""
+import contextlib
+import glob
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+
+from absl import app, flags
+
+_BENCHMARKS = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(_BENCHMARKS))
+sys.path.insert(0, _BENCHMARKS)
+
+import numpy as np  # noqa: E402
+import seqio  # noqa: E402
+import tensorflow as tf  # noqa: E402
+import train_step  # noqa: E402  (defines --model --batch --length --steps --dtype)
+
+from atm_jax import cli  # noqa: E402
+from atm_jax.data import pipeline  # noqa: E402
+from atm_jax.data import vocabulary  # noqa: E402
+from tasks import pretraining  # noqa: E402
+
+flags.DEFINE_string("data_dir", os.path.join(os.path.dirname(_BENCHMARKS), "..",
+                                             "shared", "data", "tatoeba"),
+                    "Folder of tatoeba.xxx-eng.xxx files.")
+flags.DEFINE_list("languages", ["deu", "fra", "spa", "ita", "por", "jpn", "ara",
+                                "hin", "tam", "tel"], "Language codes to mix.")
+flags.DEFINE_integer("vocab_size", 8000, "Pieces of the vocabulary trained first.")
+flags.DEFINE_integer("warmup_batches", 20, "Batches read before timing starts.")
+flags.DEFINE_integer("timed_batches", 300, "Batches timed.")
+FLAGS = flags.FLAGS
+
+
+def train_step_tokens_per_second() -> dict:
+  """benchmarks/train_step.py's measurement, with this run's flags."""
+  output = io.StringIO()
+  with contextlib.redirect_stdout(output):
+    train_step.main([])
+  return json.loads(output.getvalue().strip().splitlines()[-1])
+
+
+def stage1_mixture(folder: str) -> str:
+  """The Stage 1 mixture over the chosen languages, vocabulary trained here."""
+  text_glob = os.path.join(FLAGS.data_dir, "tatoeba.*")
+  groups = vocabulary.files_by_language(sorted(glob.glob(text_glob)),
+                                        languages=FLAGS.languages)
+  vocab = vocabulary.train_sentencepiece(
+      [path for files in groups.values() for path in files], FLAGS.vocab_size,
+      os.path.join(folder, "spm.model"), alpha=0.3)
+  return pretraining.register_stage1_mixture(
+      text_glob, vocab, os.path.join(folder, "cache"),
+      languages=FLAGS.languages, name="benchmark_stage1")
+
+
+def mixture_examples_per_second(mixture: str, blocks: int = 20) -> float:
+  """Unpacked examples the mixture yields, counted inside tf.data (no Python
+  per example): the rate packing and batching start from."""
+  block = 1000
+  sizes = seqio.get_mixture_or_task(mixture).get_dataset(
+      {"targets": FLAGS.length}, "train", seed=0).map(
+          lambda example: tf.size(example["targets"])).batch(block)
+  iterator = iter(sizes)
+  next(iterator)  # fills every task's shuffle buffer
+  start = time.perf_counter()
+  for _ in range(blocks):
+    next(iterator)
+  return round(blocks * block / (time.perf_counter() - start), 1)
+
+
+def pipeline_tokens_per_second(mixture: str) -> dict:
+  batches = pipeline.mlm_batches(mixture, "train", FLAGS.length, FLAGS.batch, seed=0)
+  for _ in range(FLAGS.warmup_batches):
+    next(batches)
+  real_tokens = 0
+  start = time.perf_counter()
+  for _ in range(FLAGS.timed_batches):
+    real_tokens += int(np.count_nonzero(next(batches)["segment_ids"]))
+  seconds = time.perf_counter() - start
+  positions = FLAGS.timed_batches * FLAGS.batch * FLAGS.length
+  return {"tokens_per_second": round(positions / seconds, 1),
+          "seconds_per_batch": round(seconds / FLAGS.timed_batches, 5),
+          "non_padding_share": round(real_tokens / positions, 3)}
+
+
+def main(argv):
+  del argv
+  cli.quiet_libraries()
+  step = train_step_tokens_per_second()
+  with tempfile.TemporaryDirectory() as folder:
+    mixture = stage1_mixture(folder)
+    unpacked = mixture_examples_per_second(mixture)
+    data = {**pipeline_tokens_per_second(mixture),
+            "mixture_examples_per_second": unpacked}
+  print(json.dumps({
+      "model": FLAGS.model, "batch": FLAGS.batch, "length": FLAGS.length,
+      "languages": len(FLAGS.languages), "cpus": os.cpu_count(),
+      "pipeline": data,
+      "train_step": {"tokens_per_second": step["tokens_per_second"],
+                     "seconds_per_step": step["seconds_per_step"],
+                     "devices": step["devices"]},
+      "ratio": round(data["tokens_per_second"] / step["tokens_per_second"], 2)}))
+
+
+if __name__ == "__main__":
+  app.run(main)
