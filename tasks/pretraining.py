@@ -40,8 +40,9 @@ def _matching_files(pattern: str, macro: str) -> list[str]:
   return files
 
 
-def _register_text_task(name: str, files: Sequence[str], vocab_path: str,
-                        language: str, form: str, validation_every: int) -> str:
+def _register_text_task(name: str, files: Sequence[str],
+                        vocab: seqio.SentencePieceVocabulary, language: str,
+                        form: str, validation_every: int) -> str:
   """A text MLM task over `files` (text_mlm's line split) whose examples also
   carry their language and form; re-registering replaces it."""
 
@@ -61,8 +62,8 @@ def _register_text_task(name: str, files: Sequence[str], vocab_path: str,
           functools.partial(seqio.preprocessors.tokenize, copy_pretokenized=False),
           seqio.preprocessors.append_eos_after_trim,
       ],
-      output_features={"targets": seqio.Feature(
-          load_vocabulary(vocab_path), add_eos=True, dtype=tf.int32)},
+      output_features={"targets": seqio.Feature(vocab, add_eos=True,
+                                                dtype=tf.int32)},
       shuffle_buffer_size=_SHUFFLE_BUFFER_SIZE,
   )
   return name
@@ -126,17 +127,18 @@ def register_stage1_mixture(
   groups = vocabulary.files_by_language(files, language_regex, languages)
   shares = vocabulary.temperature_shares(_line_counts(groups), alpha)
   spoken = _spoken_languages(list(shares)) if spoken_share else []
+  vocab = load_vocabulary(vocab_path)
   rates = {}
   for language, share in shares.items():
     spoken_part = spoken_share if language in spoken else 0.0
     if spoken_part < 1:
       rates[_register_text_task(f"{name}_{language}_{WRITTEN}", groups[language],
-                                vocab_path, language, WRITTEN,
+                                vocab, language, WRITTEN,
                                 validation_every)] = share * (1 - spoken_part)
     if spoken_part:
       cached = spoken_cache.cache_spoken(groups[language], language, cache_dir)
       rates[_register_text_task(f"{name}_{language}_{SPOKEN}", cached,
-                                vocab_path, language, SPOKEN,
+                                vocab, language, SPOKEN,
                                 validation_every)] = share * spoken_part
   return _register_mixture(name, rates)
 
@@ -175,7 +177,7 @@ def register_stage2_mixture(
   files = _matching_files(in_domain_glob, "IN_DOMAIN_GLOB")
   public = _public_provider(public_mixture, vocab_path)
   in_domain = _register_text_task(
-      f"{name}_{IN_DOMAIN}", files, vocab_path, vocabulary.UNDETERMINED_LANGUAGE,
-      IN_DOMAIN, validation_every)
+      f"{name}_{IN_DOMAIN}", files, public.output_features["targets"].vocabulary,
+      vocabulary.UNDETERMINED_LANGUAGE, IN_DOMAIN, validation_every)
   return _register_mixture(name, {in_domain: in_domain_rate,
                                   public.name: 1 - in_domain_rate})
