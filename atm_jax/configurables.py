@@ -10,6 +10,7 @@ from atm_jax.models import config, distillation, mlm, nlu  # noqa: F401
 from atm_jax.partitioning import mesh, partitioner, rules  # noqa: F401
 from atm_jax.trainer import config as trainer_config  # noqa: F401
 from atm_jax.trainer import loop, optimizer  # noqa: F401
+from atm_jax import evaluation  # noqa: F401
 
 # Batch iterators a run file can hand to TrainConfig.batches.
 gin.external_configurable(pipeline.mlm_batches, module="atm_jax.data")

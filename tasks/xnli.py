@@ -290,6 +290,7 @@ def _empty_batch(rows: int, sequence_length: int) -> dict[str, np.ndarray]:
   return batch
 
 
+@gin.configurable
 def xnli_batches(
     task_or_mixture: str,
     split: str,
@@ -349,3 +350,10 @@ def xnli_batches(
       yielded += 1
 
   return generate()
+
+
+@gin.configurable
+def xnli_task(role: str = "train") -> str:
+  """Registers the XNLI tasks (as `register_xnli_tasks` is bound) and
+  returns the name of the `train` task or the `eval` mixture, for gin."""
+  return register_xnli_tasks()[role]

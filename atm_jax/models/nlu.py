@@ -133,3 +133,68 @@ class JointNluModel:
                                               jax.random.key(0), False)
     return {"intent": jnp.argmax(intent_logits.at[..., 0].set(-1e9), -1),
             "slot_ids": jnp.argmax(slot_logits.at[..., 0].set(-1e9), -1)}
+
+
+class PairClassifierModule(nn.Module):
+  """Sentence-pair classification (XNLI) from the first token, BERT-style
+  pooler (dense + tanh) then a classifier."""
+
+  config: EncoderConfig
+  num_classes: int
+  deterministic: bool = True
+
+  @nn.compact
+  def __call__(self, tokens: Array, token_types: Array, segment_ids: Array,
+               positions: Array) -> Array:
+    cfg = self.config
+    hidden = Encoder(cfg, self.deterministic, name="encoder")(
+        tokens, segment_ids, positions, token_types)
+    pooled = jnp.tanh(layers.Projection(
+        "...e,em->...m", (cfg.embed_dim, cfg.embed_dim), ("embed", "mlp"),
+        (cfg.embed_dim,), ("mlp",), jnp.dtype(cfg.dtype),
+        name="pooler")(hidden[:, 0]))
+    pooled = nn.Dropout(cfg.dropout_rate)(pooled,
+                                          deterministic=self.deterministic)
+    return classifier(cfg, self.num_classes, "classifier")(pooled)
+
+
+@gin.configurable
+@dataclasses.dataclass(frozen=True)
+class PairClassifierModel:
+  """XNLI: entailment (0), neutral (1), contradiction (2)."""
+
+  config: EncoderConfig
+  num_classes: int = 3
+
+  def __post_init__(self):
+    if self.config.type_vocab_size < 2:
+      raise UserError("Sentence pairs need token types: set "
+                      "EncoderConfig.type_vocab_size = 2.")
+
+  def module(self, train: bool) -> PairClassifierModule:
+    return PairClassifierModule(self.config, self.num_classes,
+                                deterministic=not train)
+
+  def init(self, rng: Array, batch_size: int, length: int):
+    ints = jnp.ones((batch_size, length), jnp.int32)
+    return self.module(False).init(rng, ints, ints, ints, ints)
+
+  def _logits(self, params, batch, rng, train):
+    return self.module(train).apply(
+        {"params": params}, batch["tokens"], batch["token_types"],
+        batch["segment_ids"], batch["positions"], rngs={"dropout": rng})
+
+  def loss(self, params, batch, rng, train, frozen=None):
+    del frozen
+    logits = self._logits(params, batch, rng, train).astype(jnp.float32)
+    examples = batch["example_mask"].astype(jnp.float32)
+    log_probs = jax.nn.log_softmax(logits)
+    nll = -jnp.take_along_axis(log_probs, batch["label"][:, None], -1)[:, 0]
+    correct = jnp.argmax(logits, -1) == batch["label"]
+    loss_sum = (nll * examples).sum()
+    return loss_sum, {"loss": loss_sum, "accuracy": (correct * examples).sum(),
+                      "weight": examples.sum()}
+
+  def predict(self, params, batch) -> dict[str, Array]:
+    logits = self._logits(params, batch, jax.random.key(0), False)
+    return {"label": jnp.argmax(logits, -1)}

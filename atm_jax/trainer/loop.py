@@ -232,7 +232,11 @@ class Trainer:
 
   def evaluate(self, params, frozen, step: int,
                writer: MetricsWriter) -> dict:
-    """Masked-token loss and accuracy on the validation split."""
+    """The model's loss metrics on the validation split, if the task has one."""
+    if "validation" not in pipeline.provider(self.config.task).splits:
+      self._say(f"Task {self.config.task!r} has no validation split; "
+                "skipping evaluation.")
+      return {}
     eval_step = step_lib.jit_eval_step(
         self.model, self.partitioner, self.state_shardings.params,
         seed=self.config.seed + EVAL_SEED_OFFSET,

@@ -1,0 +1,37 @@
+"""`python -m atm_jax.eval`: evaluate one checkpoint or every checkpoint of a run.
+
+  python -m atm_jax.eval \
+      --gin_file=gin_configs/experiments/finetune_nlu_tiny.gin \
+      --gin_file=gin_configs/runs/eval.gin \
+      --gin.CHECKPOINT_PATH="'/tmp/snips'" --gin.NLU_DATA_DIR=... \
+      --gin.NLU_FORMAT=... --gin.VOCAB_PATH=...
+
+Writes RUN_DIR/eval/<split>/metrics-<step>.json, predictions-<step>.jsonl
+and TensorBoard events; evaluated steps are skipped on a rerun.
+"""
+import sys
+
+from absl import app
+
+from atm_jax import cli
+
+cli.define_gin_flags()
+
+
+def _run() -> None:
+  from atm_jax import configurables  # noqa: F401  (registers gin names)
+  from atm_jax import evaluation
+
+  cli.parse_gin(app.flags.FLAGS.gin_file, app.flags.FLAGS.gin_bindings)
+  evaluation.evaluate()
+
+
+def main(argv: list[str]) -> None:
+  del argv
+  cli.quiet_libraries()
+  cli.run_cleanly(_run)
+
+
+if __name__ == "__main__":
+  cli.quiet_libraries()
+  app.run(main, argv=cli.rewrite_gin_args(sys.argv))

@@ -1,0 +1,221 @@
+"""Evaluating checkpoints of a fine-tuning run on a task split.
+
+For each checkpoint: restore the parameters, predict every example, turn ids
+back into labels, score with `atm_jax.metrics`, and write, under
+`RUN_DIR/eval/<split>/`, `metrics-<step>.json`, `predictions-<step>.jsonl`
+(one utterance per line: text, gold and predicted intent and slots) and
+TensorBoard events. A step whose metrics file exists is skipped, so a rerun
+(or a continuous evaluator beside training) only does new work.
+"""
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+
+import flax.linen as nn
+import gin
+import jax
+import numpy as np
+from clu import metric_writers
+
+from atm_jax import metrics
+from atm_jax.checkpoints.init_from import find_checkpoint, restore_params
+from atm_jax.data import nlu_pipeline
+from atm_jax.errors import UserError
+from atm_jax.partitioning.mesh import MeshConfig, create_mesh
+from atm_jax.partitioning.partitioner import Partitioner
+
+
+@gin.configurable
+def run_directory(checkpoint_path: str = gin.REQUIRED) -> str:
+  """The run dir a checkpoint path belongs to (it holds labels.json)."""
+  checkpoints_dir, _ = find_checkpoint(checkpoint_path)
+  return os.path.dirname(checkpoints_dir.rstrip("/"))
+
+
+def checkpoint_steps(checkpoint_path: str) -> tuple[str, list[int]]:
+  """(checkpoints dir, steps): one step for a step dir, all for a run dir."""
+  checkpoints_dir, latest = find_checkpoint(checkpoint_path)
+  if os.path.basename(checkpoint_path.rstrip("/")).isdigit():
+    return checkpoints_dir, [latest]
+  steps = sorted(int(name) for name in os.listdir(checkpoints_dir)
+                 if name.isdigit())
+  return checkpoints_dir, steps
+
+
+def decode_nlu(batch: dict, predicted: dict, labels) -> Iterator[dict]:
+  """One prediction record per real row, words dropped by truncation 'O'."""
+  for row in np.flatnonzero(batch["example_mask"]):
+    gold_tags = str(batch["gold_tags"][row]).split()
+    words = int(batch["word_mask"][row].sum())
+    tags = [labels.slot_tags[i] for i in predicted["slot_ids"][row][:words]]
+    tags += ["O"] * (len(gold_tags) - len(tags))
+    yield {"id": str(batch["id"][row]), "text": str(batch["text"][row]),
+           "gold_intent": str(batch["gold_intent"][row]),
+           "predicted_intent": labels.intents[predicted["intent"][row]],
+           "gold_tags": gold_tags, "predicted_tags": tags}
+
+
+def score_nlu(records: list[dict], labels) -> dict:
+  return metrics.nlu_report(
+      [r["gold_intent"] for r in records],
+      [r["predicted_intent"] for r in records],
+      [r["gold_tags"] for r in records], [r["predicted_tags"] for r in records],
+      known_intents=labels.intents, known_tags=labels.slot_tags)
+
+
+def _write_json(path: str, value) -> None:
+  """Atomic: a reader never sees half a metrics file."""
+  partial = f"{path}.partial"
+  with open(partial, "w") as f:
+    json.dump(value, f, indent=1, sort_keys=True)
+  os.replace(partial, path)
+
+
+class Evaluator:
+  """Scores checkpoints of one model on one split of a task; subclasses say
+  how predictions become records and records become metrics."""
+
+  def __init__(self, model, task: str, split: str, sequence_length: int,
+               batch_size: int, batches: Callable, output_dir: str):
+    self.model = self.sized(model, task)
+    self.task, self.split, self.batches = task, split, batches
+    self.sequence_length, self.batch_size = sequence_length, batch_size
+    self.output_dir = output_dir
+    os.makedirs(output_dir, exist_ok=True)
+    self.partitioner = Partitioner(create_mesh(MeshConfig()))
+    self.abstract, shardings = self.partitioner.abstract_state(
+        lambda rng: self.model.init(rng, 1, sequence_length)["params"],
+        jax.random.key(0))
+    self._predict = jax.jit(
+        self.model.predict,
+        in_shardings=(shardings, self.partitioner.batch_sharding()),
+        out_shardings=self.partitioner.replicated())
+
+  def sized(self, model, task: str):
+    del task
+    return model
+
+  def decode(self, batch: dict, predicted: dict) -> Iterator[dict]:
+    raise NotImplementedError
+
+  def score(self, records: list[dict]) -> dict:
+    raise NotImplementedError
+
+  def metrics_path(self, step: int) -> str:
+    return os.path.join(self.output_dir, f"metrics-{step}.json")
+
+  def predictions(self, params) -> list[dict]:
+    records = []
+    for batch in self.batches(self.task, self.split, self.sequence_length,
+                              self.batch_size, shuffle=False, seed=0,
+                              num_epochs=1):
+      numeric = {k: v for k, v in batch.items()
+                 if np.issubdtype(np.asarray(v).dtype, np.number)}
+      with self.partitioner.activate():
+        predicted = jax.device_get(self._predict(
+            params, self.partitioner.global_batch(numeric)))
+      records.extend(self.decode(batch, predicted))
+    return records
+
+  def evaluate(self, checkpoints_dir: str, step: int) -> dict:
+    params = restore_params(os.path.join(checkpoints_dir, str(step)),
+                            self.abstract)
+    started = time.time()
+    records = self.predictions(params)
+    report = self.score(records)
+    report.update(step=step, split=self.split,
+                  seconds=round(time.time() - started, 2))
+    report.setdefault("num_examples", len(records))
+    with open(os.path.join(self.output_dir, f"predictions-{step}.jsonl"),
+              "w") as f:
+      f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    writer = metric_writers.SummaryWriter(
+        os.path.join(self.output_dir, "tensorboard"))
+    writer.write_scalars(step, {f"{self.split}/{k}": v for k, v in
+                                report.items() if isinstance(v, float)})
+    writer.close()
+    _write_json(self.metrics_path(step), report)
+    return report
+
+
+class NluEvaluator(Evaluator):
+  """Intent and slot metrics (MASSIVE's definitions)."""
+
+  def sized(self, model, task: str):
+    self.labels = nlu_pipeline.task_labels(task)
+    return model.with_labels(self.labels)
+
+  def decode(self, batch: dict, predicted: dict) -> Iterator[dict]:
+    return decode_nlu(batch, predicted, self.labels)
+
+  def score(self, records: list[dict]) -> dict:
+    return score_nlu(records, self.labels)
+
+  @staticmethod
+  def summary(report: dict) -> str:
+    return (f"intent acc {report['intent_accuracy']:.4f} | slot F1 "
+            f"{report['slot_f1']:.4f} | exact match "
+            f"{report['exact_match']:.4f} | SemER {report['semer']:.4f}")
+
+
+XNLI_LABELS = ("entailment", "neutral", "contradiction")
+
+
+class XnliEvaluator(Evaluator):
+  """Accuracy per language and the mean over languages."""
+
+  def decode(self, batch: dict, predicted: dict) -> Iterator[dict]:
+    for row in np.flatnonzero(batch["example_mask"]):
+      yield {"language": str(batch["language"][row]),
+             "gold": XNLI_LABELS[batch["label"][row]],
+             "predicted": XNLI_LABELS[predicted["label"][row]]}
+
+  def score(self, records: list[dict]) -> dict:
+    by_language: dict[str, tuple[list[int], list[int]]] = {}
+    for record in records:
+      gold, predicted = by_language.setdefault(record["language"], ([], []))
+      gold.append(XNLI_LABELS.index(record["gold"]))
+      predicted.append(XNLI_LABELS.index(record["predicted"]))
+    return metrics.xnli_report(by_language)
+
+  @staticmethod
+  def summary(report: dict) -> str:
+    return " | ".join(f"{k} {v:.4f}" for k, v in sorted(report.items())
+                      if isinstance(v, float) and k != "seconds")
+
+
+EVALUATORS = {"nlu": NluEvaluator, "xnli": XnliEvaluator}
+
+
+@gin.configurable
+def evaluate(model=gin.REQUIRED, task: str = gin.REQUIRED,
+             checkpoint_path: str = gin.REQUIRED, batches=gin.REQUIRED,
+             sequence_length: int = gin.REQUIRED, split: str = "test",
+             batch_size: int = 64, kind: str = "nlu",
+             wait_seconds: float = 0.0,
+             poll_seconds: float = 10.0) -> dict[int, dict]:
+  """Evaluates every not yet evaluated checkpoint under `checkpoint_path`;
+  with `wait_seconds` > 0 keeps watching for new ones until none has come
+  for that long. Returns the reports written by this call, by step."""
+  if kind not in EVALUATORS:
+    raise UserError(f"evaluate.kind must be one of {sorted(EVALUATORS)}, got "
+                    f"{kind!r}.")
+  output_dir = os.path.join(run_directory(checkpoint_path), "eval", split)
+  evaluator = EVALUATORS[kind](model, task, split, sequence_length,
+                               batch_size, batches, output_dir)
+  results: dict[int, dict] = {}
+  last_new = time.time()
+  while True:
+    checkpoints_dir, steps = checkpoint_steps(checkpoint_path)
+    done = [s for s in steps if os.path.exists(evaluator.metrics_path(s))]
+    if done and not results:
+      print(f"Skipping {len(done)} evaluated checkpoint(s): {done}", flush=True)
+    for step in sorted(set(steps) - set(done)):
+      results[step] = evaluator.evaluate(checkpoints_dir, step)
+      print(f"step {step} | {evaluator.summary(results[step])} | "
+            f"{results[step]['num_examples']} examples", flush=True)
+      last_new = time.time()
+    if time.time() - last_new >= wait_seconds:
+      return results
+    time.sleep(poll_seconds)
