@@ -98,7 +98,16 @@ def _fail(error: Exception) -> None:
   sys.exit(2)
 
 
+# Warnings that say nothing actionable about an atm_jax run.
+_SILENCED = ("Using an uncached FunctionDataset",)
+
+
+def _keep_record(record) -> bool:
+  return not any(text in record.getMessage() for text in _SILENCED)
+
+
 def quiet_libraries() -> None:
   """Keep the terminal for our progress lines: libraries log warnings only."""
   os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
   logging.set_verbosity(logging.WARNING)
+  logging.get_absl_logger().addFilter(_keep_record)

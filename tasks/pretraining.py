@@ -49,7 +49,7 @@ def _register_text_task(name: str, files: Sequence[str],
   def dataset_fn(split: str, shuffle_files: bool,
                  seed: int | None = None) -> tf.data.Dataset:
     del shuffle_files, seed  # Fixed order: the split depends on it; the Task shuffles.
-    return text_mlm._read_split(list(files), split, validation_every).map(  # pylint: disable=protected-access
+    return text_mlm.read_split(list(files), split, validation_every).map(
         lambda example: {"targets": example["text"], "language": language,
                          "form": form})
 

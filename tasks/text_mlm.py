@@ -25,7 +25,7 @@ def _text_files(text_glob: str) -> list[str]:
   return files
 
 
-def _read_split(files: list[str], split: str, validation_every: int) -> tf.data.Dataset:
+def read_split(files: list[str], split: str, validation_every: int) -> tf.data.Dataset:
   """Every `validation_every`-th line (counting all files in order) is validation."""
 
   def keep(index: tf.Tensor, line: tf.Tensor) -> tf.Tensor:
@@ -53,7 +53,7 @@ def register_text_mlm(
   def dataset_fn(split: str, shuffle_files: bool,
                  seed: int | None = None) -> tf.data.Dataset:
     del shuffle_files, seed  # Fixed order: the split depends on it; the Task shuffles.
-    return _read_split(files, split, validation_every)
+    return read_split(files, split, validation_every)
 
   if name in seqio.TaskRegistry.names():
     seqio.TaskRegistry.remove(name)
