@@ -1,7 +1,9 @@
 """Initialising params from another run's checkpoint (Stage 2, fine-tuning)."""
 import re
 
+import flax.linen as nn
 import jax
+import jax.numpy as jnp
 import numpy as np
 import optax
 import orbax.checkpoint as ocp
@@ -11,7 +13,11 @@ from jax.sharding import NamedSharding, PartitionSpec as P
 from atm_jax.checkpoints.init_from import (find_checkpoint,
                                            init_params_from_checkpoint)
 from atm_jax.checkpoints.manager import Checkpointer
+from atm_jax.data.masking import MaskingConfig
 from atm_jax.errors import UserError
+from atm_jax.models.config import EncoderConfig
+from atm_jax.models.mlm import MlmModel
+from atm_jax.models.nlu import JointNluModel
 from atm_jax.trainer.state import TrainState
 from tests.checkpoints.helpers import make_mesh
 
@@ -150,3 +156,31 @@ def test_reads_only_params_never_the_optimizer_state(run_dir, monkeypatch):
       str(run_dir), abstract(scratch), scratch,
       assignment_map=[(r"backbone/(.*)", r"encoder/\1")])
   assert sorted(read) == ["params.encoder.embed", "params.encoder.mlp.kernel"]
+
+
+def test_fine_tuning_takes_the_pretrained_encoder_and_fresh_heads(tmp_path):
+  """A JointNluModel starts from an MLM run: encoder restored, heads new."""
+  config = EncoderConfig(vocab_size=40, num_layers=1, embed_dim=16,
+                         num_heads=2, head_dim=8, mlp_dim=32, max_length=8)
+  pretrained = nn.unbox(MlmModel(config, MaskingConfig(vocab_size=40)).init(
+      jax.random.key(0), 1, 8)["params"])
+  state = TrainState(step=jnp.zeros((), jnp.int32), params=pretrained,
+                     opt_state=())
+  with Checkpointer(str(tmp_path / "checkpoints"), save_interval_steps=1,
+                    max_to_keep=1) as checkpointer:
+    checkpointer.save(1, state, {"batches": 1}, force=True)
+    checkpointer.wait_until_finished()
+
+  labels = type("Labels", (), {"intents": ("<unseen>", "a", "b"),
+                               "slot_tags": ("<unseen>", "O")})
+  model = JointNluModel(config).with_labels(labels)
+  fresh = nn.unbox(model.init(jax.random.key(1), 1, 8)["params"])
+  abstract = jax.tree.map(
+      lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=x.sharding),
+      fresh)
+  params = init_params_from_checkpoint(str(tmp_path), abstract, fresh)
+  np.testing.assert_array_equal(
+      params["encoder"]["embeddings"]["token_embedding"],
+      pretrained["encoder"]["embeddings"]["token_embedding"])
+  np.testing.assert_array_equal(params["intent_head"]["kernel"],
+                                fresh["intent_head"]["kernel"])
