@@ -146,7 +146,7 @@ def test_bad_arguments_are_user_errors(task, kwargs, message):
 
 
 def test_unknown_name_suggests_the_nearest_registered_names(task):
-  with pytest.raises(UserError, match=r"as 'test_pipelin' \(closest registered: 'test_pipeline'\); fix"):
+  with pytest.raises(UserError, match=r"as 'test_pipelin' \(closest registered: 'test_pipeline'[,)].*; fix"):
     pipeline.num_pieces("test_pipelin")
   with pytest.raises(UserError, match=r"as 'zzzz_qqq'; fix the name"):
     pipeline.num_pieces("zzzz_qqq")
