@@ -80,7 +80,7 @@ class Evaluator:
                batch_size: int, batches: Callable, output_dir: str):
     if jax.process_count() > 1:
       raise UserError("atm_jax.eval runs on a single host (it decodes every "
-                      "prediction there); start it without --distributed.")
+                      "prediction there); run it as one process.")
     self.model = self.sized(model, task)
     self.task, self.split, self.batches = task, split, batches
     self.sequence_length, self.batch_size = sequence_length, batch_size
