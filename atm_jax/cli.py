@@ -111,3 +111,17 @@ def quiet_libraries() -> None:
   os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
   logging.set_verbosity(logging.WARNING)
   logging.get_absl_logger().addFilter(_keep_record)
+
+
+def launch(run: Callable[[], object]) -> None:
+  """Entry point of a gin CLI: quiet libraries, `--gin.X=V` flags, clean
+  errors; `run` parses gin and does the work."""
+  from absl import app  # pylint: disable=g-import-not-at-top
+
+  def main(argv: list[str]) -> None:
+    del argv
+    quiet_libraries()
+    run_cleanly(run)
+
+  quiet_libraries()
+  app.run(main, argv=rewrite_gin_args(sys.argv))

@@ -9,9 +9,8 @@
 Writes RUN_DIR/eval/<split>/metrics-<step>.json, predictions-<step>.jsonl
 and TensorBoard events; evaluated steps are skipped on a rerun.
 """
-import sys
 
-from absl import app
+from absl import flags
 
 from atm_jax import cli
 
@@ -22,16 +21,9 @@ def _run() -> None:
   from atm_jax import configurables  # noqa: F401  (registers gin names)
   from atm_jax import evaluation
 
-  cli.parse_gin(app.flags.FLAGS.gin_file, app.flags.FLAGS.gin_bindings)
+  cli.parse_gin(flags.FLAGS.gin_file, flags.FLAGS.gin_bindings)
   evaluation.evaluate()
 
 
-def main(argv: list[str]) -> None:
-  del argv
-  cli.quiet_libraries()
-  cli.run_cleanly(_run)
-
-
 if __name__ == "__main__":
-  cli.quiet_libraries()
-  app.run(main, argv=cli.rewrite_gin_args(sys.argv))
+  cli.launch(_run)

@@ -5,9 +5,8 @@
 
 Rerunning the same command resumes from the latest checkpoint in MODEL_DIR.
 """
-import sys
 
-from absl import app, flags
+from absl import flags
 
 from atm_jax import cli
 
@@ -28,12 +27,5 @@ def _run() -> None:
   loop.train()
 
 
-def main(argv: list[str]) -> None:
-  del argv
-  cli.quiet_libraries()
-  cli.run_cleanly(_run)
-
-
 if __name__ == "__main__":
-  cli.quiet_libraries()
-  app.run(main, argv=cli.rewrite_gin_args(sys.argv))
+  cli.launch(_run)

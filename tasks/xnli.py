@@ -19,7 +19,7 @@ import numpy as np
 import seqio
 import tensorflow as tf
 
-from atm_jax.data import special_tokens
+from atm_jax.data import pipeline, special_tokens
 from atm_jax.data import xnli_tsv
 from atm_jax.data.vocabulary import load_vocabulary
 from atm_jax.data.xnli_tsv import LANGUAGES, XnliPair
@@ -236,19 +236,6 @@ def _tasks_with_split(name: str, split: str) -> list[seqio.Task]:
   return with_split
 
 
-def _rows_per_process(batch_size: int, process_index: int,
-                      process_count: int) -> int:
-  if not 0 <= process_index < process_count:
-    raise UserError(f"process_index={process_index} is outside "
-                    f"0..{process_count - 1}; pass jax.process_index() and "
-                    "jax.process_count().")
-  if batch_size % process_count:
-    raise UserError(f"batch_size={batch_size} is not divisible by the "
-                    f"{process_count} processes; make it a multiple of "
-                    f"{process_count}.")
-  return batch_size // process_count
-
-
 def _fixed_length(sequence_length: int):
   """Pads one example's sequences to `sequence_length`; marks it as real."""
 
@@ -314,7 +301,8 @@ def xnli_batches(
   with a batch filled up by empty rows (example_mask 0), and every process
   yields as many batches as the one with the most rows, so hosts stay in step.
   """
-  rows = _rows_per_process(batch_size, process_index, process_count)
+  rows = pipeline.rows_per_process(batch_size, process_index,
+                                   process_count)
   check_sequence_length(sequence_length)
   tasks = _tasks_with_split(task_or_mixture, split)
   shard_info = (seqio.ShardInfo(process_index, process_count)

@@ -14,7 +14,7 @@ import itertools
 import sys
 from typing import Any, Mapping
 
-from absl import app, flags
+from absl import flags
 
 from atm_jax import cli
 from atm_jax.errors import UserError
@@ -123,13 +123,5 @@ def _inspect() -> None:
     print(f"({task_name} / {_SPLIT.value} has only {len(examples)} examples.)")
 
 
-def main(argv: list[str]) -> None:
-  if len(argv) > 1:
-    raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
-  cli.quiet_libraries()
-  cli.run_cleanly(_inspect)
-
-
 if __name__ == "__main__":
-  cli.quiet_libraries()
-  app.run(main, argv=cli.rewrite_gin_args(sys.argv))
+  cli.launch(_inspect)

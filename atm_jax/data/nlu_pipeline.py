@@ -12,6 +12,7 @@ import numpy as np
 import seqio
 import tensorflow as tf
 
+from atm_jax.data import pipeline
 from atm_jax.data.nlu_features import (SCALAR_FEATURES, SEQUENCE_FEATURES,
                                        LabelVocab)
 from atm_jax.errors import UserError
@@ -42,19 +43,6 @@ def _task(task_name: str, split: str) -> seqio.Task:
     raise UserError(f"{task_name!r} has no split {split!r}; use one of "
                     f"{list(task.splits)}.")
   return task
-
-
-def _rows_per_process(batch_size: int, process_index: int,
-                      process_count: int) -> int:
-  if not 0 <= process_index < process_count:
-    raise UserError(f"process_index={process_index} is outside "
-                    f"0..{process_count - 1}; pass jax.process_index() and "
-                    "jax.process_count().")
-  if batch_size % process_count:
-    raise UserError(f"batch_size={batch_size} is not divisible by the "
-                    f"{process_count} processes; make it a multiple of "
-                    f"{process_count}.")
-  return batch_size // process_count
 
 
 def _batch_features(example: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
@@ -102,7 +90,8 @@ def nlu_batches(
   `num_epochs=None` repeats forever and drops nothing; a set `num_epochs` ends
   with a batch filled up by empty rows (example_mask 0), so shapes never change.
   """
-  rows = _rows_per_process(batch_size, process_index, process_count)
+  rows = pipeline.rows_per_process(batch_size, process_index,
+                                   process_count)
   task = _task(task_name, split)
   shard_info = (seqio.ShardInfo(process_index, process_count)
                 if process_count > 1 else None)

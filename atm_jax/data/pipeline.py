@@ -43,8 +43,9 @@ def num_pieces(task_name: str) -> int:
   return provider(task_name).output_features[_FEATURE].vocabulary.vocab_size
 
 
-def _rows_per_process(global_batch_size: int, process_index: int,
-                      process_count: int) -> int:
+def rows_per_process(global_batch_size: int, process_index: int,
+                     process_count: int) -> int:
+  """This process's share of the rows of each global batch."""
   if not 0 <= process_index < process_count:
     raise UserError(
         f"process_index={process_index} is outside 0..{process_count - 1}; "
@@ -109,7 +110,7 @@ def mlm_batches(
   `num_epochs=None` repeats forever (training); a set `num_epochs` (evaluation)
   ends with a zero-padded batch rather than dropping the remainder.
   """
-  rows = _rows_per_process(global_batch_size, process_index, process_count)
+  rows = rows_per_process(global_batch_size, process_index, process_count)
   dataset_provider = provider(task_name)
   if split not in dataset_provider.splits:
     raise UserError(f"{task_name!r} has no split {split!r}; use one of "
