@@ -254,21 +254,6 @@ def _fixed_length(sequence_length: int):
   return pad
 
 
-def _filled(batch: dict[str, np.ndarray], rows: int) -> dict[str, np.ndarray]:
-  """Languages decoded; a short batch filled with empty rows (example_mask 0)."""
-  missing = rows - len(batch["example_mask"])
-  filled = {}
-  for name, values in batch.items():
-    if name == "language":
-      values = np.array([value.decode() for value in values] + [""] * missing,
-                        dtype=object)
-    elif missing:
-      values = np.concatenate(
-          [values, np.zeros((missing, *values.shape[1:]), values.dtype)])
-    filled[name] = values
-  return filled
-
-
 def _empty_batch(rows: int, sequence_length: int) -> dict[str, np.ndarray]:
   batch = {name: np.zeros((rows, sequence_length), np.int32)
            for name in SEQUENCE_FEATURES}
@@ -331,7 +316,7 @@ def xnli_batches(
   def generate() -> Iterator[dict[str, np.ndarray]]:
     yielded = start_batch
     for batch in dataset.as_numpy_iterator():
-      yield _filled(batch, rows)
+      yield pipeline.fill_rows(batch, rows, ("language",))
       yielded += 1
     while total is not None and yielded < total:
       yield _empty_batch(rows, sequence_length)

@@ -54,21 +54,6 @@ def _batch_features(example: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
   return kept
 
 
-def _padded(batch: dict[str, np.ndarray], rows: int) -> dict[str, np.ndarray]:
-  """Strings decoded; a short batch filled with empty rows (example_mask 0)."""
-  missing = rows - len(batch["example_mask"])
-  padded = {}
-  for name, values in batch.items():
-    if name in TEXT_FEATURES:
-      values = np.array([value.decode() for value in values] + [""] * missing,
-                        dtype=object)
-    elif missing:
-      values = np.concatenate(
-          [values, np.zeros((missing, *values.shape[1:]), values.dtype)])
-    padded[name] = values
-  return padded
-
-
 def nlu_batches(
     task_name: str,
     split: str,
@@ -107,4 +92,5 @@ def nlu_batches(
   options = tf.data.Options()
   options.deterministic = True
   dataset = dataset.skip(start_batch).prefetch(2).with_options(options)
-  return (_padded(batch, rows) for batch in dataset.as_numpy_iterator())
+  return (pipeline.fill_rows(batch, rows, TEXT_FEATURES)
+          for batch in dataset.as_numpy_iterator())

@@ -57,6 +57,23 @@ def rows_per_process(global_batch_size: int, process_index: int,
   return global_batch_size // process_count
 
 
+def fill_rows(batch: dict[str, np.ndarray], rows: int,
+              text_features: tuple[str, ...]) -> dict[str, np.ndarray]:
+  """Text features decoded to str; a short batch filled with empty rows
+  (all zeros, so `example_mask` 0), keeping every batch's shape."""
+  missing = rows - len(batch["example_mask"])
+  filled = {}
+  for name, values in batch.items():
+    if name in text_features:
+      values = np.array([value.decode() for value in values] + [""] * missing,
+                        dtype=object)
+    elif missing:
+      values = np.concatenate(
+          [values, np.zeros((missing, *values.shape[1:]), values.dtype)])
+    filled[name] = values
+  return filled
+
+
 def _one_example_per_row(dataset: tf.data.Dataset,
                          sequence_length: int) -> tf.data.Dataset:
   """The unpacked layout: segment 1 wherever there is a token, 0 on padding."""
