@@ -19,7 +19,6 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import flax.linen as nn  # noqa: E402
 import gin  # noqa: E402
 import jax  # noqa: E402
-import numpy as np  # noqa: E402
 
 from atm_jax.data import masking  # noqa: E402
 from atm_jax.models.config import EncoderConfig  # noqa: E402
@@ -27,15 +26,11 @@ from atm_jax.models.distillation import DistillationModel  # noqa: E402
 from atm_jax.models.mlm import MlmModel  # noqa: E402
 from atm_jax.partitioning.mesh import MeshConfig, create_mesh  # noqa: E402
 from atm_jax.partitioning.partitioner import Partitioner  # noqa: E402
-from atm_jax.trainer import step as step_lib  # noqa: E402
-from atm_jax.trainer.optimizer import (OptimizerConfig,  # noqa: E402
-                                       learning_rate_schedule, make_optimizer)
+# Shares --batch, --length and --steps and the step set-up with train_step.py.
+import train_step  # noqa: E402
 
 flags.DEFINE_string("student", "tiny", "Student: a gin_configs/models/ name.")
 flags.DEFINE_string("teacher", "student_85m", "Teacher: a models/ name.")
-flags.DEFINE_integer("batch", 8, "Global batch size.")
-flags.DEFINE_integer("length", 128, "Sequence length.")
-flags.DEFINE_integer("steps", 5, "Timed repetitions (after one warm-up).")
 FLAGS = flags.FLAGS
 
 
@@ -58,16 +53,8 @@ def seconds_per_call(function, *args) -> float:
 
 def train_step_seconds(model, partitioner, batch, frozen=None,
                        frozen_shardings=None) -> float:
-  optimizer_config = OptimizerConfig(warmup_steps=10)
-  optimizer = make_optimizer(optimizer_config, 1000)
-  init = step_lib.boxed_init_fn(model, optimizer, 1, FLAGS.length)
-  _, shardings = partitioner.abstract_state(init, jax.random.key(0))
-  state = jax.jit(lambda r: nn.unbox(init(r)),
-                  out_shardings=shardings)(jax.random.key(0))
-  step = step_lib.jit_train_step(
-      model, optimizer, learning_rate_schedule(optimizer_config, 1000),
-      partitioner, shardings, num_microbatches=1, seed=0,
-      frozen_shardings=frozen_shardings)
+  state, step = train_step.jitted_train_step(model, partitioner, FLAGS.length,
+                                             frozen_shardings)
   # Donation consumes the state: keep feeding back the new one.
   holder = [state]
 
@@ -87,13 +74,8 @@ def main(argv):
                              "max_length": teacher.max_length})
   masking_config = masking.MaskingConfig(vocab_size=teacher.vocab_size)
   partitioner = Partitioner(create_mesh(MeshConfig()))
-  rng = np.random.default_rng(0)
-  shape = (FLAGS.batch, FLAGS.length)
-  batch = partitioner.global_batch({
-      "tokens": rng.integers(6, teacher.vocab_size, shape, dtype=np.int32),
-      "segment_ids": np.ones(shape, np.int32),
-      "positions": np.tile(np.arange(FLAGS.length, dtype=np.int32),
-                           (FLAGS.batch, 1))})
+  batch = train_step.random_batch(partitioner, teacher.vocab_size,
+                                  FLAGS.batch, FLAGS.length)
   distill = DistillationModel(student, teacher, masking_config)
   frozen_abstract, frozen_shardings = partitioner.abstract_state(
       lambda r: distill.frozen_init(r, 1, FLAGS.length)["params"],

@@ -62,6 +62,35 @@ def model_flops_per_step(config: EncoderConfig, batch: int, length: int,
   return 6 * non_embedding * tokens + attention + head
 
 
+def jitted_train_step(model, partitioner: Partitioner, length: int,
+                      frozen_shardings=None):
+  """(initial state, jitted donated train step) for `model`, as training
+  builds them."""
+  optimizer_config = OptimizerConfig(warmup_steps=10)
+  optimizer = make_optimizer(optimizer_config, 1000)
+  init = step_lib.boxed_init_fn(model, optimizer, 1, length)
+  _, shardings = partitioner.abstract_state(init, jax.random.key(0))
+  with partitioner.activate():
+    state = jax.jit(lambda r: nn.unbox(init(r)),
+                    out_shardings=shardings)(jax.random.key(0))
+  train_step = step_lib.jit_train_step(
+      model, optimizer, learning_rate_schedule(optimizer_config, 1000),
+      partitioner, shardings, num_microbatches=1, seed=0,
+      frozen_shardings=frozen_shardings)
+  return state, train_step
+
+
+def random_batch(partitioner: Partitioner, vocab_size: int, batch: int,
+                 length: int) -> dict:
+  """Unpacked rows of random regular tokens, sharded over the batch axes."""
+  rng = np.random.default_rng(0)
+  shape = (batch, length)
+  return partitioner.global_batch({
+      "tokens": rng.integers(6, vocab_size, shape, dtype=np.int32),
+      "segment_ids": np.ones(shape, np.int32),
+      "positions": np.tile(np.arange(length, dtype=np.int32), (batch, 1))})
+
+
 def main(argv):
   del argv
   gin.parse_config_file(os.path.join("gin_configs", "models",
@@ -69,25 +98,11 @@ def main(argv):
   config = EncoderConfig(dtype=FLAGS.dtype, dropout_rate=0.0,
                          attention_dropout_rate=0.0)
   masking = MaskingConfig(vocab_size=config.vocab_size)
-  model = MlmModel(config, masking)
-  optimizer_config = OptimizerConfig(warmup_steps=10)
-  optimizer = make_optimizer(optimizer_config, 1000)
   partitioner = Partitioner(create_mesh(MeshConfig()))
-  init = step_lib.boxed_init_fn(model, optimizer, 1, FLAGS.length)
-  _, shardings = partitioner.abstract_state(init, jax.random.key(0))
-  with partitioner.activate():
-    state = jax.jit(lambda r: nn.unbox(init(r)),
-                    out_shardings=shardings)(jax.random.key(0))
-  train_step = step_lib.jit_train_step(
-      model, optimizer, learning_rate_schedule(optimizer_config, 1000),
-      partitioner, shardings, num_microbatches=1, seed=0)
-  rng = np.random.default_rng(0)
-  shape = (FLAGS.batch, FLAGS.length)
-  batch = partitioner.global_batch({
-      "tokens": rng.integers(6, config.vocab_size, shape, dtype=np.int32),
-      "segment_ids": np.ones(shape, np.int32),
-      "positions": np.tile(np.arange(FLAGS.length, dtype=np.int32),
-                           (FLAGS.batch, 1))})
+  state, train_step = jitted_train_step(MlmModel(config, masking),
+                                        partitioner, FLAGS.length)
+  batch = random_batch(partitioner, config.vocab_size, FLAGS.batch,
+                       FLAGS.length)
   with partitioner.activate():
     state, metrics = train_step(state, batch, None)
     jax.block_until_ready(metrics)
