@@ -16,7 +16,7 @@ import seqio
 import tensorflow as tf
 
 from atm_jax.data import nlu_features
-from atm_jax.data import nlu_pipeline
+from atm_jax.data import nlu_pipeline, pipeline
 from atm_jax.data.nlu_features import LabelVocab
 from atm_jax.data.nlu_formats import NluExample, read_jointbert, read_massive
 from atm_jax.data.vocabulary import load_vocabulary
@@ -166,10 +166,8 @@ def register_nlu_task(
   vocabulary = load_vocabulary(vocab_path)
   pieces_of = functools.lru_cache(maxsize=None)(
       lambda word: tuple(vocabulary.encode(word)))
-  if name in seqio.TaskRegistry.names():
-    seqio.TaskRegistry.remove(name)
-  seqio.TaskRegistry.add(
-      name,
+  pipeline.reregister(
+      seqio.TaskRegistry, name,
       source=_source(splits),
       preprocessors=[_encode_preprocessor(pieces_of, labels)],
       output_features={"tokens": seqio.Feature(

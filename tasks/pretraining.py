@@ -18,7 +18,7 @@ import gin
 import seqio
 import tensorflow as tf
 
-from atm_jax.data import spoken_cache
+from atm_jax.data import pipeline, spoken_cache
 from atm_jax.data import vocabulary
 from atm_jax.data.vocabulary import load_vocabulary
 from atm_jax.errors import UserError
@@ -53,10 +53,8 @@ def _register_text_task(name: str, files: Sequence[str],
         lambda example: {"targets": example["text"], "language": language,
                          "form": form})
 
-  if name in seqio.TaskRegistry.names():
-    seqio.TaskRegistry.remove(name)
-  seqio.TaskRegistry.add(
-      name,
+  pipeline.reregister(
+      seqio.TaskRegistry, name,
       source=seqio.FunctionDataSource(dataset_fn, splits=("train", "validation")),
       preprocessors=[
           functools.partial(seqio.preprocessors.tokenize, copy_pretokenized=False),
@@ -70,10 +68,8 @@ def _register_text_task(name: str, files: Sequence[str],
 
 
 def _register_mixture(name: str, rates: dict[str, float]) -> str:
-  if name in seqio.MixtureRegistry.names():
-    seqio.MixtureRegistry.remove(name)
-  seqio.MixtureRegistry.add(name, [(task, rate) for task, rate in rates.items()
-                                   if rate > 0])
+  pipeline.reregister(seqio.MixtureRegistry, name,
+                      [(task, rate) for task, rate in rates.items() if rate > 0])
   return name
 
 

@@ -9,6 +9,7 @@ import gin
 import seqio
 import tensorflow as tf
 
+from atm_jax.data import pipeline
 from atm_jax.data.vocabulary import load_vocabulary
 from atm_jax.errors import UserError
 
@@ -55,10 +56,8 @@ def register_text_mlm(
     del shuffle_files, seed  # Fixed order: the split depends on it; the Task shuffles.
     return read_split(files, split, validation_every)
 
-  if name in seqio.TaskRegistry.names():
-    seqio.TaskRegistry.remove(name)
-  seqio.TaskRegistry.add(
-      name,
+  pipeline.reregister(
+      seqio.TaskRegistry, name,
       source=seqio.FunctionDataSource(dataset_fn, splits=("train", "validation")),
       preprocessors=[
           functools.partial(seqio.preprocessors.rekey, key_map={"targets": "text"}),

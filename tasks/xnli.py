@@ -172,10 +172,8 @@ def _tfds_sources(tfds_data_dir: str, train_language: str,
 
 def _add_task(name: str, source: seqio.FunctionDataSource,
               vocabulary: seqio.Vocabulary) -> None:
-  if name in seqio.TaskRegistry.names():
-    seqio.TaskRegistry.remove(name)
-  seqio.TaskRegistry.add(
-      name, source=source, preprocessors=[_pair_preprocessor(vocabulary)],
+  pipeline.reregister(
+      seqio.TaskRegistry, name, source=source, preprocessors=[_pair_preprocessor(vocabulary)],
       output_features={"tokens": seqio.Feature(
           vocabulary, add_eos=False, dtype=tf.int32)},
       shuffle_buffer_size=max(source.num_input_examples(split)
@@ -213,9 +211,8 @@ def register_xnli_tasks(
   for name, source in sources.items():
     _add_task(name, source, vocabulary)
   language_tasks = [task_name(language) for language in LANGUAGES]
-  if EVAL_MIXTURE in seqio.MixtureRegistry.names():
-    seqio.MixtureRegistry.remove(EVAL_MIXTURE)
-  seqio.MixtureRegistry.add(EVAL_MIXTURE, language_tasks, default_rate=1.0)
+  pipeline.reregister(seqio.MixtureRegistry, EVAL_MIXTURE, language_tasks,
+                      default_rate=1.0)
   _REGISTERED.add(EVAL_MIXTURE)
   return {"train": TRAIN_TASK, "eval": EVAL_MIXTURE,
           "languages": dict(zip(LANGUAGES, language_tasks)),

@@ -38,6 +38,14 @@ def provider(task_name: str) -> seqio.DatasetProviderBase:
         "tasks.text_mlm.register_text_mlm).") from error
 
 
+def reregister(registry, name: str, *args, **kwargs):
+  """`registry.add(name, ...)`, replacing an earlier registration: tasks are
+  registered from each run's config, and a process may register twice."""
+  if name in registry.names():
+    registry.remove(name)
+  return registry.add(name, *args, **kwargs)
+
+
 def num_pieces(task_name: str) -> int:
   """Vocabulary size of the task's tokens, which sizes the model's embedding."""
   return provider(task_name).output_features[_FEATURE].vocabulary.vocab_size
