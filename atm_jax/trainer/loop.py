@@ -1,5 +1,4 @@
 """The training loop: plain Python around one jitted, sharded step."""
-import dataclasses
 import functools
 import os
 import time
@@ -63,21 +62,10 @@ class Trainer:
 
   # -- state -----------------------------------------------------------------
   def _frozen_layout(self):
-    """Abstract frozen params (a teacher) and their shardings, if any.
-
-    A model may name its own rules for them (`teacher_rules`), so a teacher
-    can be FSDP-sharded while the student is data-parallel on one mesh.
-    """
-    if not hasattr(self.model, "frozen_init"):
-      return None, None
-    partitioner = self.partitioner
-    rules = getattr(self.model, "teacher_rules", None)
-    if rules:
-      partitioner = dataclasses.replace(partitioner, rules=rules)
-    return partitioner.abstract_state(
-        lambda rng: self.model.frozen_init(rng, 1, self.config.sequence_length
-                                           )["params"],
-        jax.random.key(self.config.seed))
+    """Abstract frozen params (a teacher) and their shardings, if any."""
+    return step_lib.abstract_frozen(self.model, self.partitioner,
+                                    self.config.sequence_length,
+                                    self.config.seed)
 
   def load_frozen(self):
     """The frozen parameters, restored whole from TEACHER_CHECKPOINT."""

@@ -6,6 +6,7 @@ loss and summed metrics that include `weight` (what the sums are averaged
 over). `frozen` holds parameters that are used but never trained (a
 distillation teacher); models without them ignore it.
 """
+import dataclasses
 import functools
 from typing import Any, Protocol
 
@@ -37,6 +38,21 @@ def boxed_init_fn(model: Model, optimizer: optax.GradientTransformation,
     return TrainState(step=jnp.zeros((), jnp.int32), params=params,
                       opt_state=optimizer.init(params))
   return init
+
+
+def abstract_frozen(model: Model, partitioner: Partitioner, length: int,
+                    seed: int):
+  """(abstract frozen params, shardings) of a model with a teacher, else
+  (None, None). A model may name its own rules for them (`teacher_rules`), so
+  a teacher can be FSDP-sharded while the student is data-parallel."""
+  if not hasattr(model, "frozen_init"):
+    return None, None
+  rules = getattr(model, "teacher_rules", None)
+  if rules:
+    partitioner = dataclasses.replace(partitioner, rules=rules)
+  return partitioner.abstract_state(
+      lambda rng: model.frozen_init(rng, 1, length)["params"],
+      jax.random.key(seed))
 
 
 def step_rng(seed: int, step: jax.Array) -> jax.Array:
