@@ -309,8 +309,18 @@ def train_sentencepiece(
   return output_path
 
 
+def _converted(path: str) -> str | None:
+  """The descriptor of an imported checkpoint's vocabulary that `path` (a run's
+  vocab/ folder or its vocabulary.json) names, if it names one."""
+  from atm_jax.convert import vocab_files  # pylint: disable=g-import-not-at-top
+  return vocab_files.descriptor_path(path)
+
+
 def check_vocabulary(path: str) -> None:
-  """Fails unless `path` is a SentencePiece model with atm_jax's special ids."""
+  """Fails unless `path` is a SentencePiece model with atm_jax's special ids
+  or the vocabulary of a checkpoint imported by atm_jax.convert.hf."""
+  if _converted(path):
+    return
   if not os.path.isfile(path):
     raise UserError(f"Vocabulary file {path} does not exist; fix the path or "
                     "train one with `python -m atm_jax.vocab`.")
@@ -334,8 +344,11 @@ def _pieces_at(processor: spm.SentencePieceProcessor) -> dict[str, int]:
           if i < processor.GetPieceSize()}
 
 
-def load_vocabulary(path: str) -> seqio.SentencePieceVocabulary:
+def load_vocabulary(path: str) -> seqio.Vocabulary:
   """Checks the special ids, then wraps the model for SeqIO tasks."""
+  if _converted(path):
+    from atm_jax.convert.vocabulary import ConvertedVocabulary  # pylint: disable=g-import-not-at-top
+    return ConvertedVocabulary(path)
   check_vocabulary(path)
   import seqio  # pylint: disable=g-import-not-at-top  (TensorFlow: see module doc)
   return seqio.SentencePieceVocabulary(path)

@@ -1,0 +1,1 @@
+"""Importing public encoder checkpoints (BERT, RoBERTa, XLM-R) as atm_jax runs."""
