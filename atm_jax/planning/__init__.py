@@ -1,0 +1,1 @@
+"""Ahead-of-time plans of a train step for a mesh that is not here."""

@@ -1,0 +1,71 @@
+"""The trainer's own jitted train step, lowered and compiled for abstract
+inputs: shapes and shardings only, nothing allocated."""
+import dataclasses
+import time
+
+import jax
+import jax.numpy as jnp
+
+from atm_jax.errors import UserError
+from atm_jax.partitioning.mesh import MeshConfig, create_mesh
+from atm_jax.partitioning.partitioner import Partitioner
+from atm_jax.planning.run_config import PlannedRun
+from atm_jax.trainer import step as step_lib
+from atm_jax.trainer.optimizer import learning_rate_schedule, make_optimizer
+
+BATCH_FEATURES = ("tokens", "segment_ids", "positions")
+
+
+@dataclasses.dataclass(frozen=True)
+class CompiledStep:
+  """The compiled step with the abstract arguments it was compiled for."""
+
+  compiled: jax.stages.Compiled
+  jaxpr: jax.extend.core.ClosedJaxpr
+  state: step_lib.TrainState  # leaves: ShapeDtypeStruct with shardings
+  frozen: object | None
+  batch: dict[str, jax.ShapeDtypeStruct]
+  mesh_shape: dict[str, int]
+  lower_seconds: float
+  compile_seconds: float
+
+
+def abstract_batch(partitioner: Partitioner, batch_size: int,
+                   length: int) -> dict[str, jax.ShapeDtypeStruct]:
+  """What the MLM batch iterator yields, as shapes on the batch sharding."""
+  return {name: jax.ShapeDtypeStruct((batch_size, length), jnp.int32,
+                                     sharding=partitioner.batch_sharding())
+          for name in BATCH_FEATURES}
+
+
+def compile_train_step(run: PlannedRun, mesh_config: MeshConfig,
+                       devices: list) -> CompiledStep:
+  """Build state shardings and the donated step exactly as the trainer does,
+  then lower and compile it for the abstract state and batch."""
+  cfg, model = run.config, run.model
+  partitioner = Partitioner(create_mesh(mesh_config, devices))
+  step_lib.check_batch_size(cfg.batch_size, cfg.num_microbatches, partitioner)
+  if cfg.sequence_length > model.config.max_length:
+    raise UserError(
+        f"SEQUENCE_LENGTH {cfg.sequence_length} exceeds the model's "
+        f"max_length {model.config.max_length}; lower SEQUENCE_LENGTH or "
+        "raise EncoderConfig.max_length.")
+  optimizer = make_optimizer(run.optimizer, cfg.train_steps)
+  init = step_lib.boxed_init_fn(model, optimizer, 1, cfg.sequence_length)
+  state, shardings = partitioner.abstract_state(init, jax.random.key(cfg.seed))
+  frozen, frozen_shardings = step_lib.abstract_frozen(
+      model, partitioner, cfg.sequence_length, cfg.seed)
+  train_step = step_lib.jit_train_step(
+      model, optimizer, learning_rate_schedule(run.optimizer, cfg.train_steps),
+      partitioner, shardings, num_microbatches=cfg.num_microbatches,
+      seed=cfg.seed, frozen_shardings=frozen_shardings)
+  batch = abstract_batch(partitioner, cfg.batch_size, cfg.sequence_length)
+  start = time.perf_counter()
+  with partitioner.activate():
+    traced = train_step.trace(state, batch, frozen)
+    lowered = traced.lower()
+  lowered_at = time.perf_counter()
+  compiled = lowered.compile()
+  return CompiledStep(compiled, traced.jaxpr, state, frozen, batch,
+                      dict(partitioner.mesh.shape), lowered_at - start,
+                      time.perf_counter() - lowered_at)
