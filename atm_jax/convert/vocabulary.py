@@ -119,7 +119,9 @@ class ConvertedVocabulary(seqio.Vocabulary):
     return self.our_ids[self._backend.encode(s)].tolist()
 
   def _decode(self, ids) -> str:
-    ids = [i for i in ids if 0 <= i < len(self.hf_ids)]
+    """Text of the ids; special ids (pad, eos, cls, ...) give no text."""
+    ids = [i for i in ids
+           if special_tokens.NUM_SPECIAL <= i < len(self.hf_ids)]
     return self._backend.decode(self.hf_ids[ids].tolist())
 
   def _encode_tf(self, s: tf.Tensor) -> tf.Tensor:
