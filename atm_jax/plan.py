@@ -16,7 +16,7 @@ import os
 from absl import flags
 
 from atm_jax import cli
-from atm_jax.planning import fake_devices, hardware
+from atm_jax.planning import buffer_report, fake_devices, hardware
 
 cli.define_gin_flags()
 flags.DEFINE_string("mesh", None, "Mesh to plan for, AXIS:SIZE pairs over "
@@ -31,12 +31,18 @@ flags.DEFINE_float("peak_tflops", None, "Per-device peak TFLOP/s (overrides "
 flags.DEFINE_float("assumed_mfu", 0.4, "Model FLOPs utilisation assumed for "
                    "the step-time estimate.")
 flags.DEFINE_string("json", None, "Also write the plan as JSON to this path.")
+flags.DEFINE_string("memory_report_dir", None, "Dump XLA's buffer assignment "
+                    "here and print the step's biggest buffers (what to "
+                    "shrink when a plan does not fit).")
 FLAGS = flags.FLAGS
 
 
 def _run() -> None:
   sizes = fake_devices.parse_mesh(FLAGS.mesh)
-  fake_devices.request(math.prod(sizes.values()))
+  report_dir = FLAGS.memory_report_dir
+  fake_devices.request(math.prod(sizes.values()),
+                       buffer_report.dump_flags(report_dir) if report_dir
+                       else "")
   # Imported only now: jax must start with the fake device count.
   from atm_jax.partitioning.mesh import MeshConfig
   from atm_jax.planning import compile_step, report, run_config
@@ -49,6 +55,10 @@ def _run() -> None:
   plan = report.build(run, step, accelerator, FLAGS.assumed_mfu)
   plan["gin_files"] = list(FLAGS.gin_file)
   print(report.render(plan), flush=True)
+  if report_dir:
+    print("Biggest buffers per device (XLA memory-usage report in "
+          f"{report_dir}):", *buffer_report.biggest_buffers(report_dir),
+          sep="\n  ", flush=True)
   if FLAGS.json:
     os.makedirs(os.path.dirname(os.path.abspath(FLAGS.json)), exist_ok=True)
     with open(FLAGS.json, "w") as f:

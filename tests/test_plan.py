@@ -28,10 +28,13 @@ def test_over_budget_exits_with_one_sentence_and_keeps_the_plan(tmp_path):
   assert plan["batch_size"] == 16  # --gin.X=V overrides the config
 
 
-def test_distillation_plan_fits_and_counts_the_teacher():
+def test_distillation_plan_fits_and_counts_the_teacher(tmp_path):
   result = _plan("--gin_file=gin_configs/experiments/distill_tiny.gin",
-                 "--mesh=data:8", "--preset=h100")
+                 "--mesh=data:8", "--preset=h100",
+                 f"--memory_report_dir={tmp_path}")
   assert result.returncode == 0, result.stderr[-2000:]
+  assert "Biggest buffers per device" in result.stdout
+  assert "Total bytes:" in result.stdout
   assert "frozen teacher:" in result.stdout
   assert "teacher forward" in result.stdout
   assert "H100 SXM" in result.stdout and ": fits" in result.stdout

@@ -27,13 +27,14 @@ def parse_mesh(text: str) -> dict[str, int]:
   return sizes
 
 
-def request(count: int) -> None:
-  """Ask XLA for `count` CPU devices; must run before jax is imported."""
+def request(count: int, extra_flags: str = "") -> None:
+  """Ask XLA for `count` CPU devices (and any `extra_flags`); must run
+  before jax is imported."""
   if "jax" in sys.modules:
     raise RuntimeError("request() must run before jax is imported.")
   flags = _COUNT_FLAG.sub("", os.environ.get("XLA_FLAGS", "")).strip()
-  os.environ["XLA_FLAGS"] = (
-      f"{flags} --xla_force_host_platform_device_count={count}".strip())
+  os.environ["XLA_FLAGS"] = " ".join(filter(None, [
+      flags, extra_flags, f"--xla_force_host_platform_device_count={count}"]))
   os.environ["JAX_PLATFORMS"] = "cpu"
 
 

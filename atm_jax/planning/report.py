@@ -93,12 +93,9 @@ def _flop(value: float) -> str:
   return f"{value / 1e6:,.2f} MFLOP"
 
 
-def render(plan: dict) -> str:
-  """The plan as a short human-readable report."""
+def _header_lines(plan: dict) -> list[str]:
   mesh = " ".join(f"{k}={v}" for k, v in plan["mesh"].items())
-  params, per_device = plan["parameters"], plan["bytes_per_device"]
-  compiled, flop, timing = (per_device["compiled"], plan["flops_per_step"],
-                            plan["step_time"])
+  params = plan["parameters"]
   lines = [
       f"Plan: {plan['model']} on mesh {mesh} ({plan['devices']} devices)",
       f"Run: batch {plan['batch_size']} x {plan['sequence_length']} tokens, "
@@ -109,11 +106,19 @@ def render(plan: dict) -> str:
   if "frozen" in params:
     lines.append(f"  frozen teacher: {params['frozen']:,} "
                  f"({params['frozen_non_embedding']:,} non-embedding)")
-  lines += [
-      "Per device, from the state's shardings:",
-      f"  parameters         {_bytes(per_device['parameters'])}",
-      f"  optimizer state    {_bytes(per_device['optimizer_state'])}",
-      f"  frozen teacher     {_bytes(per_device['frozen_parameters'])}",
+  return lines
+
+
+def _memory_lines(plan: dict) -> list[str]:
+  per_device = plan["bytes_per_device"]
+  compiled = per_device["compiled"]
+  lines = ["Per device, from the state's shardings:",
+           f"  parameters         {_bytes(per_device['parameters'])}",
+           f"  optimizer state    {_bytes(per_device['optimizer_state'])}"]
+  if "frozen" in plan["parameters"]:
+    lines.append(
+        f"  frozen teacher     {_bytes(per_device['frozen_parameters'])}")
+  return lines + [
       f"  batch              {_bytes(per_device['batch'])}",
       "Per device, from XLA's buffer assignment of the compiled step:",
       f"  arguments {_bytes(compiled['argument'])}, outputs "
@@ -121,29 +126,43 @@ def render(plan: dict) -> str:
       f"{_bytes(compiled['alias'])}, temporaries {_bytes(compiled['temp'])}",
       f"  total {_bytes(compiled['total'])} of a "
       f"{_bytes(plan['hbm_budget_bytes'])} budget: "
-      + ("fits" if plan["fits"] else "DOES NOT FIT"),
+      + ("fits" if plan["fits"] else "DOES NOT FIT")]
+
+
+def _flops_lines(plan: dict) -> list[str]:
+  flop = plan["flops_per_step"]
+  teacher = flop["model_teacher_forward"]
+  return [
       "FLOPs per step:",
       f"  model, whole step: {_flop(flop['model'])} = trained encoder "
       f"{_flop(flop['model_trained'])} (6ND {_flop(flop['six_n_d'])} + "
       "attention + MLM head)"
-      + (f" + teacher forward {_flop(flop['model_teacher_forward'])}"
-         if flop["model_teacher_forward"] else ""),
+      + (f" + teacher forward {_flop(teacher)}" if teacher else ""),
       f"  traced matmuls incl. remat, whole step: "
       f"{_flop(flop['traced_matmuls'])} "
       f"({flop['traced_matmuls'] / flop['model']:.2f}x model)",
       f"  XLA cost_analysis, per device, loop bodies counted once: "
-      f"{_flop(flop['xla_cost_analysis_per_device'])}",
-      "Largest arrays (global shape, PartitionSpec, per device):"]
+      f"{_flop(flop['xla_cost_analysis_per_device'])}"]
+
+
+def _array_and_time_lines(plan: dict) -> list[str]:
+  timing = plan["step_time"]
+  lines = ["Largest arrays (global shape, PartitionSpec, per device):"]
   lines += [f"  {a['path']} {tuple(a['shape'])} {a['dtype']} {a['spec']} "
             f"{_bytes(a['bytes_per_device'])}" for a in plan["largest_arrays"]]
-  lines += [
+  return lines + [
       f"Step time at {timing['assumed_mfu']:.0%} MFU of "
       f"{timing['peak_tflops']:g} TFLOPs ({timing['accelerator']}) x "
       f"{plan['devices']}: {timing['seconds']:.3f} s "
       f"({timing['tokens_per_second']:,.0f} tokens/s)",
       f"Compile on this host: lower {plan['compile_seconds']['lower']} s, "
       f"compile {plan['compile_seconds']['compile']} s"]
-  return "\n".join(lines)
+
+
+def render(plan: dict) -> str:
+  """The plan as a short human-readable report."""
+  return "\n".join(_header_lines(plan) + _memory_lines(plan) +
+                   _flops_lines(plan) + _array_and_time_lines(plan))
 
 
 def check_fits(plan: dict) -> None:
