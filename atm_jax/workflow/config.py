@@ -1,0 +1,47 @@
+"""What one pipeline run is: models, data, and each stage's settings."""
+import dataclasses
+from collections.abc import Callable, Sequence
+
+import gin
+
+from atm_jax.workflow.data_sources import PipelineData
+
+
+@gin.configurable
+@dataclasses.dataclass(frozen=True)
+class PipelineConfig:
+  """Settings of every stage, bound in a `pipeline_*.gin` experiment.
+
+  Each `*_bindings` list holds gin bindings (as on a command line, e.g.
+  "TRAIN_STEPS = 300") added on top of the stage's run file; `common_bindings`
+  go to every training and evaluation stage first.
+
+  Attributes:
+    work_dir: every stage's run folder, the stage records and the report.
+    data: called with `{work_dir}/data`; prepares and returns the data paths.
+    teacher_model / student_model: model files of gin_configs/models/.
+    vocab_size: SentencePiece pieces, trained on the Stage 1 public text.
+    languages: Stage 1 language codes (file names), None for all found.
+    language_alpha, spoken_share, in_domain_rate: the Stage 1 and 2 mixtures.
+    student_bindings: for the distilled students and the MLM baseline alike
+      (same data, steps and optimizer); `distill_bindings` add to the former.
+    xnli: fine-tune and evaluate the teachers on XNLI when the data has it.
+  """
+  work_dir: str = gin.REQUIRED
+  data: Callable[[str], PipelineData] = gin.REQUIRED
+  teacher_model: str = "gin_configs/models/tiny.gin"
+  student_model: str = "gin_configs/models/tiny.gin"
+  vocab_size: int = 1000
+  languages: Sequence[str] | None = None
+  language_alpha: float = 0.3
+  spoken_share: float = 0.7
+  in_domain_rate: float = 0.5
+  sequence_length: int = 64
+  common_bindings: Sequence[str] = ()
+  stage1_bindings: Sequence[str] = ()
+  stage2_bindings: Sequence[str] = ()
+  student_bindings: Sequence[str] = ()
+  distill_bindings: Sequence[str] = ()
+  finetune_bindings: Sequence[str] = ()
+  xnli_bindings: Sequence[str] = ()
+  xnli: bool = True
