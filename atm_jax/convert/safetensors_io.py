@@ -9,6 +9,7 @@ import glob
 import json
 import os
 
+import ml_dtypes  # noqa: F401  (lets numpy, and so safetensors, read bfloat16)
 import numpy as np
 
 from atm_jax.errors import UserError
@@ -45,7 +46,7 @@ def _files(folder: str) -> list[str]:
 
 
 def read_tensors(folder: str) -> dict[str, np.ndarray]:
-  """Every tensor of the model by name, as float32 (or int) numpy arrays."""
+  """Every tensor of the model by name; floats (bfloat16 too) as float32."""
   from safetensors import SafetensorError  # pylint: disable=g-import-not-at-top
   from safetensors.numpy import load_file  # pylint: disable=g-import-not-at-top
   tensors: dict[str, np.ndarray] = {}
@@ -59,7 +60,7 @@ def read_tensors(folder: str) -> dict[str, np.ndarray]:
       raise UserError(f"{path} could not be read as safetensors ({error}); "
                       "download the file again.") from error
     for name, value in loaded.items():
-      if np.issubdtype(value.dtype, np.floating):
+      if value.dtype.kind not in "biu":  # float16/32/64 or bfloat16
         value = value.astype(np.float32)
       tensors[name] = value
   return tensors

@@ -14,7 +14,9 @@ from atm_jax.checkpoints.init_from import (find_checkpoint,
                                            init_params_from_checkpoint,
                                            restore_params)
 from atm_jax.checkpoints.manager import Checkpointer
+from atm_jax.convert import vocab_files
 from atm_jax.data import nlu_pipeline, pipeline
+from atm_jax.data.vocabulary import load_vocabulary
 from atm_jax.errors import UserError
 from atm_jax.partitioning.mesh import MeshConfig, create_mesh
 from atm_jax.partitioning.partitioner import Partitioner
@@ -128,21 +130,27 @@ class Trainer:
       self._check_teacher_vocabulary()
 
   def _check_teacher_vocabulary(self) -> None:
-    """The student's SentencePiece model must be the one the teacher's run
-    trained (when that run keeps its vocabulary in its run dir)."""
+    """The student's vocabulary must be the teacher's, when the teacher's run
+    keeps it in its run dir: a trained spm.model, or the tokenizer of a
+    checkpoint imported by atm_jax.convert.hf."""
     checkpoints_dir, _ = find_checkpoint(self.config.teacher_checkpoint)
-    teacher_vocab = os.path.join(os.path.dirname(checkpoints_dir), "vocab",
-                                 "spm.model")
-    if not os.path.exists(teacher_vocab):
-      return
-    with open(teacher_vocab, "rb") as f:
-      teacher_model = f.read()
+    vocab_dir = os.path.join(os.path.dirname(checkpoints_dir), "vocab")
+    teacher_vocab = os.path.join(vocab_dir, "spm.model")
     vocabulary = task_vocabulary(self.config.task)
-    if vocabulary.sp_model != teacher_model:
+    if os.path.exists(teacher_vocab):
+      with open(teacher_vocab, "rb") as f:
+        same = getattr(vocabulary, "sp_model", None) == f.read()
+    elif vocab_files.descriptor_path(vocab_dir):
+      teacher_vocab = vocab_dir
+      same = vocabulary == load_vocabulary(vocab_dir)
+    else:
+      return
+    if not same:
+      name = getattr(vocabulary, "sentencepiece_model_file", None) or getattr(
+          vocabulary, "path", vocabulary)
       raise UserError(
-          f"The student's vocabulary ({vocabulary.sentencepiece_model_file}) "
-          f"is not the teacher's ({teacher_vocab}); set VOCAB_PATH to "
-          f"{teacher_vocab}.")
+          f"The student's vocabulary ({name}) is not the teacher's "
+          f"({teacher_vocab}); set VOCAB_PATH to {teacher_vocab}.")
 
   # -- running ---------------------------------------------------------------
   def run(self) -> TrainState:

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 
+import ml_dtypes
 import numpy as np
 import pytest
 from safetensors.numpy import load_file, save_file
@@ -93,6 +94,18 @@ def test_minilm_matches_transformers_bert_model(tmp_path):
   assert (config.num_layers, config.embed_dim) == (6, 384)
   errors = _compare(run_dir, "minilm", with_head=False)
   assert errors["hidden"] < TOLERANCE, errors
+
+
+def test_bfloat16_tensors_are_read_as_float32(tmp_path):
+  folder = tmp_path / "source"
+  shutil.copytree(helpers.fixture("tiny_bert"), folder)
+  tensors = load_file(str(folder / "model.safetensors"))
+  save_file({k: v.astype(ml_dtypes.bfloat16) if v.dtype == np.float32 else v
+             for k, v in tensors.items()}, str(folder / "model.safetensors"))
+  run_dir = str(tmp_path / "run")
+  importer.convert(str(folder), run_dir)
+  errors = _compare(run_dir, "tiny_bert", with_head=True)
+  assert 1e-4 < errors["hidden"] < 0.2, errors  # bfloat16 rounding, no more
 
 
 # -- refusals: one sentence, nothing written ---------------------------------
