@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Iterator, Mapping, Sequence
 import gin
 import sentencepiece as spm
 
+from atm_jax.convert import vocab_files
 from atm_jax.data import special_tokens
 from atm_jax.errors import UserError
 
@@ -309,17 +310,10 @@ def train_sentencepiece(
   return output_path
 
 
-def _converted(path: str) -> str | None:
-  """The descriptor of an imported checkpoint's vocabulary that `path` (a run's
-  vocab/ folder or its vocabulary.json) names, if it names one."""
-  from atm_jax.convert import vocab_files  # pylint: disable=g-import-not-at-top
-  return vocab_files.descriptor_path(path)
-
-
 def check_vocabulary(path: str) -> None:
   """Fails unless `path` is a SentencePiece model with atm_jax's special ids
   or the vocabulary of a checkpoint imported by atm_jax.convert.hf."""
-  if _converted(path):
+  if vocab_files.descriptor_path(path):  # a run's vocab/ or vocabulary.json
     return
   if not os.path.isfile(path):
     raise UserError(f"Vocabulary file {path} does not exist; fix the path or "
@@ -345,10 +339,11 @@ def _pieces_at(processor: spm.SentencePieceProcessor) -> dict[str, int]:
 
 
 def load_vocabulary(path: str) -> seqio.Vocabulary:
-  """Checks the special ids, then wraps the model for SeqIO tasks."""
-  if _converted(path):
-    from atm_jax.convert.vocabulary import ConvertedVocabulary  # pylint: disable=g-import-not-at-top
-    return ConvertedVocabulary(path)
+  """Checks the special ids, then wraps the model for SeqIO tasks; a vocab/
+  folder written by atm_jax.convert.hf gives its ConvertedVocabulary."""
+  if vocab_files.descriptor_path(path):
+    from atm_jax.convert import vocabulary  # pylint: disable=g-import-not-at-top
+    return vocabulary.ConvertedVocabulary(path)
   check_vocabulary(path)
   import seqio  # pylint: disable=g-import-not-at-top  (TensorFlow: see module doc)
   return seqio.SentencePieceVocabulary(path)
