@@ -54,9 +54,10 @@ class _SentencePieceBackend:
     self.processor = sentencepiece.SentencePieceProcessor(model_file=path)
     self.offset, self.unk = offset, unk
     self.pieces = self.processor.GetPieceSize()
+    self.unk_piece = self.processor.unk_id()
 
   def encode(self, text: str) -> list[int]:
-    return [self.unk if piece == 0 else piece + self.offset
+    return [self.unk if piece == self.unk_piece else piece + self.offset
             for piece in self.processor.EncodeAsIds(text)]
 
   def decode(self, hf_ids: Sequence[int]) -> str:
