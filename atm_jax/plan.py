@@ -1,4 +1,4 @@
-"""`python -m atm_jax.plan`: will this config fit that pod? Compiles the real
+r"""`python -m atm_jax.plan`: will this config fit that pod? Compiles the real
 train step ahead of time for a mesh of fake CPU devices and reports
 parameters, per-device memory, FLOPs and an estimated step time.
 

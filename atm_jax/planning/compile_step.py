@@ -4,6 +4,7 @@ import dataclasses
 import time
 
 import jax
+from jax import extend
 import jax.numpy as jnp
 
 from atm_jax.errors import UserError
@@ -21,7 +22,7 @@ class CompiledStep:
   """The compiled step with the abstract arguments it was compiled for."""
 
   compiled: jax.stages.Compiled
-  jaxpr: jax.extend.core.ClosedJaxpr
+  jaxpr: extend.core.ClosedJaxpr
   state: step_lib.TrainState  # leaves: ShapeDtypeStruct with shardings
   frozen: object | None
   batch: dict[str, jax.ShapeDtypeStruct]

@@ -33,7 +33,8 @@ def accelerator(preset: str | None, hbm_gib: float | None,
     raise UserError(f"Unknown --preset {preset!r}; use one of "
                     f"{', '.join(PRESETS)}.")
   base = PRESETS[preset or "tpu_v5e"]
-  name = base.name if preset or not (hbm_gib or peak_tflops) else "custom"
+  name = base.name + (" (figures overridden)" if hbm_gib or peak_tflops
+                      else "")
   return Accelerator(name, hbm_gib or base.hbm_gib,
                      peak_tflops or base.peak_tflops)
 

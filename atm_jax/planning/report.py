@@ -175,5 +175,6 @@ def check_fits(plan: dict) -> None:
       f"The train step needs {compiled['total'] / GIB:.2f} GiB per device "
       f"(arguments {compiled['argument'] / GIB:.2f}, temporaries "
       f"{compiled['temp'] / GIB:.2f}), {over / GIB:.2f} GiB over the "
-      f"{plan['hbm_budget_bytes'] / GIB:.2f} GiB budget; add devices to "
-      "fsdp, use more microbatches, remat or a smaller batch.")
+      f"{plan['hbm_budget_bytes'] / GIB:.2f} GiB budget; see the biggest "
+      "buffers with --memory_report_dir=DIR, then split more (fsdp, model), "
+      "lower the batch per device or remat more.")

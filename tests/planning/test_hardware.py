@@ -16,6 +16,8 @@ def test_presets_carry_the_vendor_figures():
 def test_explicit_figures_override_the_preset():
   chip = hardware.accelerator("tpu_v4", 8, None)
   assert (chip.hbm_gib, chip.peak_tflops) == (8, 275)
+  assert chip.name == "TPU v4 (figures overridden)"
+  assert hardware.accelerator("h100", None, None).name == "H100 SXM"
   with pytest.raises(UserError, match="Unknown --preset"):
     hardware.accelerator("tpu_v9", None, None)
 
