@@ -19,11 +19,6 @@ def per_device_bytes(tree) -> int:
   return sum(shard_bytes(leaf) for leaf in jax.tree.leaves(tree))
 
 
-def global_bytes(tree) -> int:
-  return sum(math.prod(leaf.shape) * jax.numpy.dtype(leaf.dtype).itemsize
-             for leaf in jax.tree.leaves(tree))
-
-
 def largest_arrays(tree, count: int = 6) -> list[dict]:
   """The biggest arrays of `tree` with their PartitionSpec and shard size."""
   leaves = jax.tree_util.tree_leaves_with_path(tree)
