@@ -11,7 +11,7 @@ from atm_jax.data import masking
 from atm_jax.data.masking import MaskingConfig
 from atm_jax.data.special_tokens import CLS_ID, NUM_SPECIAL
 from atm_jax.models.config import EncoderConfig
-from atm_jax.models.mlm import MlmModel
+from atm_jax.models.mlm import MlmModel, weighted_cross_entropy
 
 VOCAB_SIZE = 160
 BATCH_SIZE = 4
@@ -153,3 +153,27 @@ def test_half_batches_sum_to_the_full_batch(monkeypatch):
   for name, value in full_metrics.items():
     np.testing.assert_allclose(metrics[0][name] + metrics[1][name], value,
                                rtol=1e-5)
+
+
+def test_cross_entropy_matches_log_softmax_gather_and_argmax():
+  rng = np.random.default_rng(1)
+  logits = jnp.asarray(rng.normal(size=(3, 5, VOCAB_SIZE)) * 4, jnp.float32)
+  targets = jnp.asarray(rng.integers(0, VOCAB_SIZE, (3, 5)))
+  targets = targets.at[0, :3].set(jnp.argmax(logits[0, :3], -1))
+  weights = jnp.asarray(rng.integers(0, 2, (3, 5)), jnp.float32)
+  log_probs = jax.nn.log_softmax(logits)
+  nll = -jnp.take_along_axis(log_probs, targets[..., None], -1)[..., 0]
+  hits = (jnp.argmax(logits, -1) == targets).astype(jnp.float32)
+
+  def loss(x):
+    return weighted_cross_entropy(x, targets, weights)[0]
+
+  def reference(x):
+    picked = jnp.take_along_axis(jax.nn.log_softmax(x), targets[..., None],
+                                 -1)[..., 0]
+    return -(picked * weights).sum()
+  total, correct = weighted_cross_entropy(logits, targets, weights)
+  np.testing.assert_allclose(total, (nll * weights).sum(), rtol=1e-6)
+  assert float(correct) == float((hits * weights).sum()) >= 1.0
+  np.testing.assert_allclose(jax.grad(loss)(logits), jax.grad(reference)(
+      logits), atol=1e-6)
