@@ -5,7 +5,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements
 export TF_CPP_MIN_LOG_LEVEL := 3
 
-.PHONY: setup test clean-venv
+# Where `make demo` runs the pipeline; rerunning resumes or skips finished stages.
+DEMO_DIR ?= demo_run
+
+.PHONY: setup test demo clean-venv
 
 setup: $(STAMP)
 
@@ -17,6 +20,11 @@ $(STAMP): requirements.txt
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+demo: $(STAMP)
+	$(PY) -m atm_jax.pipeline \
+	  --gin_file=gin_configs/experiments/pipeline_tiny.gin \
+	  --gin.WORK_DIR="'$(DEMO_DIR)'"
 
 clean-venv:
 	rm -rf $(VENV)

@@ -15,15 +15,19 @@ from absl import flags
 from atm_jax import cli
 
 cli.define_gin_flags()
+flags.DEFINE_bool("distributed", False,
+                  "Call jax.distributed.initialize() first (multi-host jobs).")
 
 
 def _run() -> None:
   # Imported here so `--help` and flag errors stay fast.
   from atm_jax import configurables  # noqa: F401  (registers gin names)
+  from atm_jax.partitioning.mesh import initialize_distributed
   from atm_jax.workflow import data_sources  # noqa: F401  (gin names)
   from atm_jax.workflow.config import PipelineConfig
   from atm_jax.workflow.runner import PipelineRunner
 
+  initialize_distributed(flags.FLAGS.distributed)
   cli.parse_gin(flags.FLAGS.gin_file, flags.FLAGS.gin_bindings)
   PipelineRunner(PipelineConfig()).run()
 

@@ -26,8 +26,10 @@ class PipelineData:
 @gin.configurable
 def generated_data(out_dir: str, seed: int = 0, public_lines: int = 20000,
                    train: int = 2000, dev: int = 300, test: int = 300,
-                   unlabelled: int = 5000) -> PipelineData:
-  """English public text and en-US MASSIVE-format data from the generators."""
+                   unlabelled: int = 5000,
+                   xnli_dir: str | None = None) -> PipelineData:
+  """English public text and en-US MASSIVE-format data from the generators;
+  `xnli_dir` adds an XNLI folder (dev/dev-<lang>.tsv) for the teachers."""
   public = synthetic.write_text_file(os.path.join(out_dir, "public", "en.txt"),
                                      public_lines, seed)
   sizes = {"train": train, "dev": dev, "test": test, "unlabelled": unlabelled}
@@ -36,7 +38,7 @@ def generated_data(out_dir: str, seed: int = 0, public_lines: int = 20000,
   return PipelineData(
       public_text_glob=public, in_domain_glob=summary["unlabelled"],
       nlu_data_dir=summary["jsonl"], nlu_format="massive", nlu_locale="en-US",
-      xnli_dir=None,
+      xnli_dir=xnli_dir,
       description=(f"generated (seed {seed}): {public_lines} public English "
                    f"lines, {unlabelled} unlabelled and {train}/{dev}/{test} "
                    f"labelled en-US utterances, {summary['intents']} intents"))

@@ -2,6 +2,8 @@
 import json
 import os
 
+import jax
+
 from atm_jax.workflow import comparisons, plots
 from atm_jax.workflow.config import PipelineConfig
 from atm_jax.workflow.data_sources import PipelineData
@@ -46,6 +48,8 @@ def write_report(config: PipelineConfig, data: PipelineData,
                  stages: list[Stage], results: dict[str, dict]) -> dict:
   report = build_report(config, data, results)
   work_dir = config.work_dir
+  if jax.process_index() != 0:
+    return report
   report["plots"] = plots.write_plots(work_dir, stages, report)
   with open(os.path.join(work_dir, "report.json"), "w", encoding="utf-8") as f:
     json.dump(report, f, indent=2, sort_keys=True)

@@ -92,8 +92,12 @@ class PipelineRunner:
     print(f"==> {where}", flush=True)
     started = time.time()
     result = work()
+    seconds = time.time() - started
+    if jax.process_index() != 0:  # one writer; every host ran the stage
+      return {"stage": name, "settings": settings, "result": result,
+              "seconds": round(seconds, 1)}
     record = records.write_record(self.work_dir, name, settings, result,
-                                  time.time() - started)
+                                  seconds)
     print(f"==> {name} finished in {record['seconds']:.0f} s", flush=True)
     return record
 
@@ -152,7 +156,10 @@ class PipelineRunner:
 def _describe(value) -> dict:
   """A gin-bound callable's name and bindings, so changed data settings are
   noticed on a rerun."""
-  bindings = gin.get_bindings(value)
+  try:
+    bindings = gin.get_bindings(value)
+  except ValueError:  # a plain function, not a gin configurable
+    bindings = {}
   return {"name": getattr(value, "__name__", repr(value)),
           **{k: repr(v) for k, v in sorted(bindings.items())}}
 

@@ -14,6 +14,7 @@ from atm_jax.models.param_count import count_parameters
 
 MODELS_DIR = pathlib.Path(__file__).resolve().parents[2] / "gin_configs/models"
 NAMED_SIZES = {
+    "mini": 0.79e6,
     "student_17m": 17e6,
     "student_85m": 85e6,
     "student_170m": 170e6,
@@ -35,9 +36,9 @@ def config_from_gin(name: str) -> EncoderConfig:
 
 
 def test_every_size_file_is_checked():
-  """A new size gin file must get a named size here (or be the tiny one)."""
+  """A new size gin file must get a named size here (or be a tiny one)."""
   names = {path.stem for path in MODELS_DIR.glob("*.gin")}
-  assert names == set(NAMED_SIZES) | {"tiny"}
+  assert names == set(NAMED_SIZES) | {"tiny", "tiny_student"}
 
 
 @pytest.mark.parametrize("name", sorted(NAMED_SIZES))
@@ -49,8 +50,9 @@ def test_non_embedding_parameters_match_the_name(name):
   assert counts["total"] > counts["non_embedding"]
 
 
-def test_tiny_model_counts_parameters():
-  counts = count_parameters(config_from_gin("tiny"))
+@pytest.mark.parametrize("name", ["tiny", "tiny_student"])
+def test_tiny_model_counts_parameters(name):
+  counts = count_parameters(config_from_gin(name))
   assert 0 < counts["non_embedding"] < counts["total"]
 
 
