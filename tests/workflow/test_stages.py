@@ -1,4 +1,7 @@
 """The planned stages: order, wiring between runs, and gin files that parse."""
+import glob
+import os
+
 import gin
 import pytest
 
@@ -78,3 +81,31 @@ def test_each_stage_parses_and_is_wired_to_its_inputs(name, selectors,
                                                       expected):
   stage = next(s for s in _planner().all() if s.name == name)
   assert _bound(stage, selectors) == expected
+
+
+EXPERIMENTS = sorted(
+    os.path.basename(p) for p in glob.glob(
+        os.path.join(cli.PROJECT_ROOT, "gin_configs/experiments/pipeline_*.gin")))
+
+
+@pytest.mark.parametrize("experiment", EXPERIMENTS)
+def test_every_stage_of_every_pipeline_experiment_parses(experiment):
+  """The scale-up files too: each stage's run config parses, and the model
+  of each stage is the one the experiment names."""
+  gin.clear_config()
+  try:
+    cli.parse_gin([f"gin_configs/experiments/{experiment}"],
+                  ["WORK_DIR = '/w'", "DATA_DIR = '/d'"])
+    config = PipelineConfig()
+  finally:
+    gin.clear_config()
+  scoped = {s: scoped_model_bindings(m, s) for s, m in
+            (("teacher", config.teacher_model),
+             ("student", config.student_model))}
+  stages = StagePlanner(config, DATA, "/w/vocab.model", scoped).all()
+  assert len(stages) == 19
+  for stage in stages:
+    width = _bound(stage, ["student/EncoderConfig.embed_dim"
+                           if stage.name.startswith("student_from")
+                           else "EncoderConfig.embed_dim"])[0]
+    assert width > 0
