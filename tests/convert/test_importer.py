@@ -3,8 +3,6 @@ models (committed fixtures), and bad folders are refused with nothing written.""
 import json
 import os
 import shutil
-import subprocess
-import sys
 
 import ml_dtypes
 import numpy as np
@@ -16,8 +14,6 @@ from atm_jax.convert.vocabulary import ConvertedVocabulary
 from atm_jax.errors import UserError
 from tests.convert import helpers
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
 TOLERANCE = 1e-4
 
 
@@ -187,14 +183,3 @@ def test_existing_output_is_kept(tmp_path):
   with pytest.raises(UserError, match="already exists"):
     importer.convert(helpers.fixture("tiny_bert"), str(output))
   assert os.listdir(output) == ["keep.txt"]
-
-
-def test_cli_prints_one_sentence_and_exits_2(tmp_path):
-  result = subprocess.run(
-      [sys.executable, "-m", "atm_jax.convert.hf",
-       f"--checkpoint={tmp_path}", f"--output={tmp_path / 'out'}"],
-      cwd=ROOT, capture_output=True, text=True, timeout=300)
-  assert result.returncode == 2
-  assert result.stderr.strip().splitlines()[-1].startswith(
-      f"error: {tmp_path} has no config.json")
-  assert not (tmp_path / "out").exists()
