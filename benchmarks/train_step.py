@@ -106,11 +106,12 @@ def main(argv):
   with partitioner.activate():
     state, metrics = train_step(state, batch, None)
     jax.block_until_ready(metrics)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for _ in range(FLAGS.steps):
       state, metrics = train_step(state, batch, None)
     jax.block_until_ready(metrics)
   seconds = (time.perf_counter() - start) / FLAGS.steps
+  cpu_seconds = (time.process_time() - cpu_start) / FLAGS.steps
   flops = model_flops_per_step(config, FLAGS.batch, FLAGS.length,
                                masking.max_predictions(FLAGS.length))
   peak = matmul_peak_flops()
@@ -118,6 +119,8 @@ def main(argv):
       "model": FLAGS.model, "batch": FLAGS.batch, "length": FLAGS.length,
       "dtype": FLAGS.dtype, "devices": jax.device_count(),
       "seconds_per_step": round(seconds, 4),
+      "cpu_seconds_per_step": round(cpu_seconds, 4),
+      "load_1min": round(os.getloadavg()[0], 2),
       "tokens_per_second": round(FLAGS.batch * FLAGS.length / seconds, 1),
       "model_tflops_per_second": round(flops / seconds / 1e12, 4),
       "matmul_peak_tflops": round(peak / 1e12, 4),
