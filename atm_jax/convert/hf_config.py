@@ -30,7 +30,7 @@ class HfModel:
   encoder: dict[str, Any]  # EncoderConfig fields except vocab_size
 
 
-def _load_json(path: str) -> dict[str, Any]:
+def load_json_object(path: str) -> dict[str, Any]:
   try:
     with open(path, encoding="utf-8") as f:
       value = json.load(f)
@@ -78,7 +78,7 @@ def read_config(folder: str) -> HfModel:
     raise UserError(f"{folder} has no config.json; give a folder saved by "
                     "transformers' save_pretrained (config.json and "
                     "model.safetensors).")
-  config = _load_json(path)
+  config = load_json_object(path)
   model_type = config.get("model_type")
   if model_type not in FAMILIES:
     raise UserError(

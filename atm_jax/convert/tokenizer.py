@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from atm_jax.convert import special_ids
+from atm_jax.convert import hf_config, special_ids
 from atm_jax.convert import vocab_files
 from atm_jax.convert.hf_config import HfModel
 from atm_jax.errors import UserError
@@ -37,15 +37,7 @@ _FAIRSEQ_OFFSET = 1
 
 
 def _json_or_empty(path: str) -> dict[str, Any]:
-  if not os.path.isfile(path):
-    return {}
-  try:
-    with open(path, encoding="utf-8") as f:
-      value = json.load(f)
-  except (OSError, ValueError) as error:
-    raise UserError(f"{path} could not be read as JSON ({error}); give a "
-                    "folder saved by transformers' save_pretrained.") from error
-  return value if isinstance(value, dict) else {}
+  return hf_config.load_json_object(path) if os.path.isfile(path) else {}
 
 
 def _role_tokens(folder: str, family: str) -> dict[str, str]:

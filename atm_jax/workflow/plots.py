@@ -53,6 +53,10 @@ def training_curves(path: str, stages: list[Stage]) -> str:
     axis.set_xlabel("step")
     axis.set_ylabel("loss")
     axis.legend(fontsize=7)
+  return _save(plt, figure, path)
+
+
+def _save(plt, figure, path: str) -> str:
   figure.tight_layout()
   figure.savefig(path, dpi=110)
   plt.close(figure)
@@ -73,10 +77,7 @@ def error_rates(path: str, errors: dict[str, dict[str, float]]) -> str:
   axis.set_ylabel("error rate (test)")
   axis.set_title("Error rates per model (lower is better)")
   axis.legend(fontsize=7)
-  figure.tight_layout()
-  figure.savefig(path, dpi=110)
-  plt.close(figure)
-  return path
+  return _save(plt, figure, path)
 
 
 def write_plots(work_dir: str, stages: list[Stage],

@@ -103,43 +103,37 @@ class StagePlanner:
   def nlu(self) -> list[Stage]:
     """Fine-tune every pretrained model on the NLU task, then score its test
     split."""
-    stages = []
-    for model in NLU_MODELS:
-      files = (self._model_file(model), f"{RUNS}/finetune_nlu.gin")
-      name = f"nlu_{model}"
-      data = (macro("NLU_DATA_DIR", self.data.nlu_data_dir),
-              macro("NLU_FORMAT", self.data.nlu_format),
-              macro("NLU_LOCALE", self.data.nlu_locale))
-      stages.append(self._train(
-          name, files, macro("MODEL_DIR", self.run_dir(name)), *data,
-          macro("INIT_CHECKPOINT", self.run_dir(model)),
-          *self.config.finetune_bindings))
-      stages.append(Stage(f"{name}_eval", "nlu_eval",
-                          files + (f"{RUNS}/eval.gin",),
-                          self._common() + data + (macro("EVAL_SPLIT", "test"),)
-                          + tuple(self.config.finetune_bindings),
-                          self.run_dir(name), evaluates=name))
-    return stages
+    data = (macro("NLU_DATA_DIR", self.data.nlu_data_dir),
+            macro("NLU_FORMAT", self.data.nlu_format),
+            macro("NLU_LOCALE", self.data.nlu_locale))
+    return [stage for model in NLU_MODELS for stage in self._fine_tune(
+        "nlu", model, f"{RUNS}/finetune_nlu.gin", data, "test",
+        self.config.finetune_bindings)]
 
   def xnli(self) -> list[Stage]:
     """Fine-tune each teacher on XNLI (one language), score every language."""
     if not (self.config.xnli and self.data.xnli_dir):
       return []
-    stages = []
-    for model in TEACHERS:
-      files = (self.config.teacher_model, f"{RUNS}/finetune_xnli.gin")
-      name = f"xnli_{model}"
-      data = (macro("XNLI_DIR", self.data.xnli_dir),)
-      stages.append(self._train(
-          name, files, macro("MODEL_DIR", self.run_dir(name)), *data,
-          macro("INIT_CHECKPOINT", self.run_dir(model)),
-          *self.config.xnli_bindings))
-      stages.append(Stage(f"{name}_eval", "xnli_eval",
-                          files + (f"{RUNS}/eval.gin",),
-                          self._common() + data + (macro("EVAL_SPLIT", "dev"),)
-                          + tuple(self.config.xnli_bindings),
-                          self.run_dir(name), evaluates=name))
-    return stages
+    data = (macro("XNLI_DIR", self.data.xnli_dir),)
+    return [stage for model in TEACHERS for stage in self._fine_tune(
+        "xnli", model, f"{RUNS}/finetune_xnli.gin", data, "dev",
+        self.config.xnli_bindings)]
+
+  def _fine_tune(self, task: str, model: str, run_file: str,
+                 data: tuple[str, ...], split: str,
+                 bindings: tuple[str, ...]) -> list[Stage]:
+    """A fine-tuning run from `model`'s run, and the evaluation of its last
+    checkpoint on `split`."""
+    files = (self._model_file(model), run_file)
+    name = f"{task}_{model}"
+    train = self._train(name, files, macro("MODEL_DIR", self.run_dir(name)),
+                        *data, macro("INIT_CHECKPOINT", self.run_dir(model)),
+                        *bindings)
+    evaluate = Stage(f"{name}_eval", f"{task}_eval",
+                     files + (f"{RUNS}/eval.gin",),
+                     self._common() + data + (macro("EVAL_SPLIT", split),)
+                     + tuple(bindings), self.run_dir(name), evaluates=name)
+    return [train, evaluate]
 
   def _model_file(self, model: str) -> str:
     return (self.config.teacher_model if model in TEACHERS
