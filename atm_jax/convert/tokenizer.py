@@ -8,7 +8,6 @@ tokenizer.json with the `tokenizers` library's WordPiece.
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from typing import Any
