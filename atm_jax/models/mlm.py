@@ -20,6 +20,28 @@ Array = jax.Array
 Batch = dict[str, Array]
 
 
+@jax.custom_vjp
+def add_output_bias(logits: Array, bias: Array) -> Array:
+  """logits + bias, whose bias gradient is a matmul with ones.
+
+  The plain gradient is a column sum over [predictions, vocab], which
+  XLA:CPU's YNNPACK reduction runs ~60x slower than this matmul.
+  """
+  return logits + bias
+
+
+def _add_output_bias_forward(logits, bias):
+  return logits + bias, None
+
+
+def _add_output_bias_backward(_, grad):
+  rows = grad.reshape(-1, grad.shape[-1])
+  return grad, jnp.ones((rows.shape[0],), rows.dtype) @ rows
+
+
+add_output_bias.defvjp(_add_output_bias_forward, _add_output_bias_backward)
+
+
 class MlmHead(nn.Module):
   """Dense + GELU + LayerNorm, then logits against the tied embedding."""
 
@@ -36,7 +58,7 @@ class MlmHead(nn.Module):
     x = layers.LayerNorm(cfg.layer_norm_epsilon, dtype, name="norm")(x)
     bias = layers.param(self, "output_bias", nn.initializers.zeros,
                         (cfg.vocab_size,), ("vocab",))
-    return encoder.decode(x) + bias
+    return add_output_bias(encoder.decode(x), bias)
 
 
 class MlmEncoder(nn.Module):

@@ -11,7 +11,8 @@ from atm_jax.data import masking
 from atm_jax.data.masking import MaskingConfig
 from atm_jax.data.special_tokens import CLS_ID, NUM_SPECIAL
 from atm_jax.models.config import EncoderConfig
-from atm_jax.models.mlm import MlmModel, weighted_cross_entropy
+from atm_jax.models.mlm import (MlmModel, add_output_bias,
+                                weighted_cross_entropy)
 
 VOCAB_SIZE = 160
 BATCH_SIZE = 4
@@ -177,3 +178,20 @@ def test_cross_entropy_matches_log_softmax_gather_and_argmax():
   assert float(correct) == float((hits * weights).sum()) >= 1.0
   np.testing.assert_allclose(jax.grad(loss)(logits), jax.grad(reference)(
       logits), atol=1e-6)
+
+
+def test_output_bias_gradient_is_the_column_sum():
+  rng = np.random.default_rng(2)
+  logits = jnp.asarray(rng.normal(size=(3, 5, 7)), jnp.float32)
+  bias = jnp.asarray(rng.normal(size=(7,)), jnp.float32)
+  upstream = jnp.asarray(rng.normal(size=(3, 5, 7)), jnp.float32)
+
+  def ours(x, b):
+    return (add_output_bias(x, b) * upstream).sum()
+
+  def plain(x, b):
+    return ((x + b) * upstream).sum()
+  np.testing.assert_allclose(add_output_bias(logits, bias), logits + bias)
+  for got, want in zip(jax.grad(ours, (0, 1))(logits, bias),
+                       jax.grad(plain, (0, 1))(logits, bias)):
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
