@@ -8,7 +8,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 # Where `make demo` runs the pipeline; rerunning resumes or skips finished stages.
 DEMO_DIR ?= demo_run
 
-.PHONY: setup test demo clean-venv
+.PHONY: setup test demo bench clean-venv
 
 setup: $(STAMP)
 
@@ -25,6 +25,15 @@ demo: $(STAMP)
 	$(PY) -m atm_jax.pipeline \
 	  --gin_file=gin_configs/experiments/pipeline_tiny.gin \
 	  --gin.WORK_DIR="'$(DEMO_DIR)'"
+
+# Speed against Hugging Face PyTorch, distillation overhead, input pipeline;
+# results in benchmarks/RESULTS.md. torch==2.13.0 must resolve to a CPU wheel
+# (point pip at PyTorch's CPU index where none is on local disk).
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	$(PY) benchmarks/compare_hf.py --models=student_17m,student_85m --batch=16
+	$(PY) benchmarks/distill_step.py --student=student_17m --teacher=student_170m --batch=8 --length=128 --steps=3
+	$(PY) benchmarks/input_pipeline.py --model=tiny --batch=32 --length=128
 
 clean-venv:
 	rm -rf $(VENV)
