@@ -23,14 +23,8 @@ from absl import app, flags
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import gin  # noqa: E402
 import jax  # noqa: E402
 
-from atm_jax.data.masking import MaskingConfig  # noqa: E402
-from atm_jax.models.config import EncoderConfig  # noqa: E402
-from atm_jax.models.mlm import MlmModel  # noqa: E402
-from atm_jax.partitioning.mesh import MeshConfig, create_mesh  # noqa: E402
-from atm_jax.partitioning.partitioner import Partitioner  # noqa: E402
 # Shares --model, --batch, --length, --steps and the step set-up.
 import train_step  # noqa: E402
 
@@ -77,16 +71,8 @@ def xla_events(trace_dir: str) -> list[dict]:
 
 def main(argv):
   del argv
-  gin.parse_config_file(os.path.join("gin_configs", "models",
-                                     f"{FLAGS.model}.gin"))
-  config = EncoderConfig(dtype=FLAGS.dtype, dropout_rate=0.0,
-                         attention_dropout_rate=0.0)
-  partitioner = Partitioner(create_mesh(MeshConfig()))
-  state, step = train_step.jitted_train_step(
-      MlmModel(config, MaskingConfig(vocab_size=config.vocab_size)),
-      partitioner, FLAGS.length)
-  batch = train_step.random_batch(partitioner, config.vocab_size, FLAGS.batch,
-                                  FLAGS.length)
+  _, _, partitioner, state, step, batch = (
+      train_step.mlm_step_from_flags())
   trace_dir = FLAGS.trace_dir or tempfile.mkdtemp(prefix="profile_step_")
   with partitioner.activate():
     state, metrics = step(state, batch, None)
