@@ -17,15 +17,14 @@ NLU_MODELS = TEACHERS + STUDENTS
 class Stage:
   """One training or evaluation run of the pipeline.
 
-  `kind` is "train", "nlu_eval" or "xnli_eval"; an evaluation stage names the
-  run it scores in `evaluates` and gets its CHECKPOINT_PATH when it starts.
+  `kind` is "train", "nlu_eval" or "xnli_eval"; an evaluation stage scores
+  the last checkpoint of the run in `run_dir`, found when it starts.
   """
   name: str
   kind: str
   gin_files: tuple[str, ...]
   bindings: tuple[str, ...]
   run_dir: str
-  evaluates: str | None = None
 
   def settings(self) -> dict:
     """What the stage record keeps, to notice a changed stage on a rerun."""
@@ -132,7 +131,7 @@ class StagePlanner:
     evaluate = Stage(f"{name}_eval", f"{task}_eval",
                      files + (f"{RUNS}/eval.gin",),
                      self._common() + data + (macro("EVAL_SPLIT", split),)
-                     + tuple(bindings), self.run_dir(name), evaluates=name)
+                     + tuple(bindings), self.run_dir(name))
     return [train, evaluate]
 
   def _model_file(self, model: str) -> str:
