@@ -3,6 +3,7 @@
 Nothing below the CLIs parses flags; these helpers turn flags into a parsed
 gin config and turn any `UserError` into one line on stderr and exit code 2.
 """
+import logging as std_logging
 import os
 import re
 import sys
@@ -10,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 from absl import flags, logging
 
+from atm_jax import paths
 from atm_jax.errors import UserError
 
 # The repository root: gin `include` paths and the `tasks` package resolve
@@ -38,19 +40,24 @@ def rewrite_gin_args(argv: Sequence[str]) -> list[str]:
   return rewritten
 
 
-def parse_gin(gin_files: Sequence[str], bindings: Sequence[str]) -> None:
-  """Parse files then bindings; a bad file or binding is a UserError."""
+def parse_gin(gin_files: Sequence[str], bindings: Sequence[str], *,
+              typed: Sequence[str] | None = None) -> None:
+  """Parse files then bindings; a bad file or binding is a UserError.
+
+  `typed` are the bindings a user gave (all of `bindings` unless a library
+  adds its own): each macro they set must be one the config uses. Path
+  settings given relative are made absolute against the working directory
+  here, once (`atm_jax.paths`).
+  """
   import gin  # pylint: disable=g-import-not-at-top
+  from atm_jax import gin_checks  # pylint: disable=g-import-not-at-top
   if PROJECT_ROOT not in sys.path:
     sys.path.insert(0, PROJECT_ROOT)
   gin.add_config_file_search_path(PROJECT_ROOT)
   if not gin_files:
     raise UserError("No --gin_file given; pass an experiment such as "
                     "--gin_file=gin_configs/experiments/pretrain_tiny.gin.")
-  for path in gin_files:
-    if not (os.path.exists(path) or
-            os.path.exists(os.path.join(PROJECT_ROOT, path))):
-      raise UserError(f"Gin file {path} does not exist; check the path.")
+  gin_files = [_gin_file(path) for path in gin_files]
   try:
     gin.parse_config_files_and_bindings(gin_files, bindings,
                                         skip_unknown=False)
@@ -62,9 +69,21 @@ def parse_gin(gin_files: Sequence[str], bindings: Sequence[str]) -> None:
           f"{name} is required but not set (see the header of the run's gin "
           f"file); add --gin.{name}=... to the command, e.g. "
           f"--gin.{name}=\"'/path'\" for a path.") from error
+    gin_checks.raise_if_unknown_name(error)
     first_line = str(error).strip().splitlines()[0]
     raise UserError(f"The gin config could not be parsed: {first_line}; fix "
                     "the file or the --gin binding it names.") from error
+  gin_checks.check_bindings(bindings if typed is None else typed)
+  paths.resolve_path_macros()
+
+
+def _gin_file(path: str) -> str:
+  """A gin file named relative to the working directory, else to the
+  repository, as an absolute path."""
+  for candidate in (path, os.path.join(PROJECT_ROOT, path)):
+    if os.path.isfile(candidate):
+      return os.path.abspath(candidate)
+  raise UserError(f"Gin file {path} does not exist; check the path.")
 
 
 def required_macro_error(error: Exception) -> UserError | None:
@@ -103,6 +122,10 @@ _SILENCED = ("Using an uncached FunctionDataset",)
 
 
 def _keep_record(record) -> bool:
+  # Orbax logs a failed background save as several tracebacks; the trainer
+  # reports that failure itself, once, as one sentence.
+  if record.levelno >= std_logging.ERROR and "/orbax/" in record.pathname:
+    return False
   return not any(text in record.getMessage() for text in _SILENCED)
 
 

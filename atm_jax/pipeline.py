@@ -22,6 +22,7 @@ flags.DEFINE_bool("distributed", False,
 def _run() -> None:
   # Imported here so `--help` and flag errors stay fast.
   from atm_jax import configurables  # noqa: F401  (registers gin names)
+  from atm_jax import paths
   from atm_jax.partitioning.mesh import initialize_distributed
   from atm_jax.workflow import data_sources  # noqa: F401  (gin names)
   from atm_jax.workflow.config import PipelineConfig
@@ -29,6 +30,7 @@ def _run() -> None:
 
   initialize_distributed(flags.FLAGS.distributed)
   cli.parse_gin(flags.FLAGS.gin_file, flags.FLAGS.gin_bindings)
+  paths.check_output_macro("WORK_DIR")
   PipelineRunner(PipelineConfig()).run()
 
 

@@ -19,11 +19,13 @@ FLAGS = flags.FLAGS
 def _run() -> None:
   # Imported here so `--help` and flag errors stay fast.
   from atm_jax import configurables  # noqa: F401  (registers gin names)
+  from atm_jax import paths
   from atm_jax.partitioning.mesh import initialize_distributed
   from atm_jax.trainer import loop
 
   initialize_distributed(FLAGS.distributed)
   cli.parse_gin(FLAGS.gin_file, FLAGS.gin_bindings)
+  paths.check_output_macro("MODEL_DIR")
   loop.train()
 
 

@@ -4,10 +4,16 @@ Each step directory holds two items: `state` (the train state as a plain nested
 dict of arrays, so the on-disk tree does not depend on Python class names) and
 `data` (a small JSON dict saying where the input pipeline is). Orbax writes a
 step into a temporary directory and renames it when complete, so a save killed
-half-way is never listed or restored.
+half-way is never listed or restored. Before that rename, the files of the
+step are checksummed (`integrity`), so damage done to a committed step later
+is found at restore: the step is set aside and the run falls back to the
+previous intact one.
 """
 from __future__ import annotations
 
+import errno
+import re
+import shutil
 from typing import Any
 
 import jax
@@ -15,6 +21,7 @@ import orbax.checkpoint as ocp
 from etils import epath
 from flax import serialization
 
+from atm_jax.checkpoints import integrity
 from atm_jax.errors import UserError
 
 _STATE = "state"
@@ -80,7 +87,12 @@ def _handler_registry() -> ocp.handlers.DefaultCheckpointHandlerRegistry:
 
 
 class Checkpointer:
-  """The trainer's view of its checkpoint directory: save, list, restore."""
+  """The trainer's view of its checkpoint directory: save, list, restore.
+
+  Saves always run in orbax's background thread (`async_save=False` just
+  waits for each one); a failed save is raised as one `UserError` by
+  `check_last_save`, which the trainer calls after every step.
+  """
 
   def __init__(self, directory: str, *, save_interval_steps: int,
                max_to_keep: int | None, async_save: bool = True):
@@ -93,11 +105,14 @@ class Checkpointer:
         save_decision_policy=ocp.checkpoint_managers.FixedIntervalPolicy(
             save_interval_steps),
         preservation_policy=ocp.checkpoint_managers.LatestN(max_to_keep),
-        enable_async_checkpointing=async_save,
+        enable_async_checkpointing=True,
+        async_options=ocp.AsyncOptions(
+            post_finalization_callback=self._seal_step_in_flight),
     )
     self._manager = ocp.CheckpointManager(
         epath.Path(directory), options=options,
         handler_registry=_handler_registry())
+    self._wait_after_save = not async_save
     self._step_in_flight: int | None = None
 
   @property
@@ -121,19 +136,145 @@ class Checkpointer:
     `state` to the next train step straight away.
     """
     step = int(step)
+    self.check_last_save(wait=True)
     if step in self._manager.all_steps():
       return False
-    saved = self._manager.save(
-        step,
-        args=ocp.args.Composite(**{
-            _STATE: ocp.args.StandardSave(serialization.to_state_dict(state)),
-            _DATA: ocp.args.JsonSave(data_state),
-        }),
-        force=force,
-    )
-    if saved:
-      self._step_in_flight = step
+    self._check_free_space(step, state)
+    self._step_in_flight = step
+    try:
+      saved = self._manager.save(
+          step,
+          args=ocp.args.Composite(**{
+              _STATE: ocp.args.StandardSave(serialization.to_state_dict(state)),
+              _DATA: ocp.args.JsonSave(data_state),
+          }),
+          force=force,
+      )
+    except Exception as error:  # pylint: disable=broad-except
+      raise self._save_failed(step, error) from error
+    if not saved:
+      self._step_in_flight = None
+    elif self._wait_after_save:
+      self.check_last_save(wait=True)
     return saved
+
+  def check_last_save(self, *, wait: bool = False) -> None:
+    """Raises one `UserError` if the last save failed (no space, read-only
+    disk, ...) after removing its temporary folder. Without `wait`, returns
+    at once while the save is still being written."""
+    if self._step_in_flight is None:
+      return
+    if not wait and self._manager.is_saving_in_progress():
+      return
+    step = self._step_in_flight
+    try:
+      self._manager.wait_until_finished()
+      self._manager.check_for_errors()
+    except Exception as error:  # pylint: disable=broad-except
+      raise self._save_failed(step, error) from error
+    finally:
+      self._step_in_flight = None
+
+  def _check_free_space(self, step: int, state: Any) -> None:
+    """Refuses a save that cannot fit before writing any of it: a disk that
+    fills up half-way makes TensorStore fail in many threads at once. The
+    previous step's size on disk is the estimate, else the arrays' bytes."""
+    if "://" in self.directory:
+      return
+    latest = self._manager.latest_step()
+    needed = (integrity.folder_bytes(self._step_dir(latest))
+              if latest is not None else _tree_bytes(state))
+    free = shutil.disk_usage(self.directory).free
+    if free < needed:
+      raise self._save_failed(step, OSError(
+          errno.ENOSPC, f"No space left on device: about {_mib(needed)} "
+          f"needed, {_mib(free)} free"))
+
+  def _seal_step_in_flight(self) -> None:
+    """Orbax calls this when a save's files are written, before it renames
+    the temporary folder: the checksums go in with the step, atomically."""
+    if jax.process_index() != 0:
+      return
+    final = epath.Path(self._step_dir(self._step_in_flight))
+    temporary = final.parent / (final.name + _TMP_SUFFIX)
+    integrity.write_manifest(temporary if temporary.exists() else final)
+
+  def _save_failed(self, step: int, error: Exception) -> UserError:
+    final = epath.Path(self._step_dir(step))
+    temporary = final.parent / (final.name + _TMP_SUFFIX)
+    if jax.process_index() == 0 and temporary.exists():
+      temporary.rmtree()
+    self._manager.reload()
+    latest = self._manager.latest_step()
+    resume = (f"step {latest}" if latest is not None else
+              "the start (no checkpoint was saved before)")
+    return UserError(
+        f"Saving checkpoint step {step} to {final} failed ({_cause(error)}); "
+        "the run stopped and removed the partial save; free space or fix the "
+        f"disk (or choose another MODEL_DIR), then rerun to resume from "
+        f"{resume}.")
+
+  def restore_latest_intact(self, abstract_state: Any
+                            ) -> tuple[int, Any, dict] | None:
+    """(step, state, data position) of the newest intact step, or None if
+    there is no step yet. Newer damaged steps are set aside (renamed, never
+    deleted) with one line each naming the step resumed from instead."""
+    self.wait_until_finished()
+    self._manager.reload()
+    damaged = []
+    for step in sorted(self._manager.all_steps(), reverse=True):
+      restored, problem = self._restore_if_intact(step, abstract_state)
+      if restored is not None:
+        self._report_set_aside(damaged, f"step {step}")
+        return (step, *restored)
+      damaged.append((step, problem, self._set_aside(step)))
+    if damaged:
+      moved = ", ".join(moved for _, _, moved in damaged)
+      raise UserError(
+          f"No intact checkpoint is left in {self.directory}: every step was "
+          f"damaged and set aside ({moved}); restore a copy of the run, or "
+          "move the checkpoints folder away to train from scratch.")
+    return None
+
+  def _restore_if_intact(self, step: int, abstract_state: Any):
+    """((state, data), None) for an intact step, else (None, what is wrong).
+
+    A step with checksums is judged by them alone: if they pass, a failing
+    restore is not damage and is raised. A step saved before checksums
+    existed is damaged if it cannot be read."""
+    step_dir = self._step_dir(step)
+    problem = integrity.damage(step_dir)
+    if problem:
+      return None, problem
+    try:
+      return self.restore(step, abstract_state), None
+    except UserError:
+      raise
+    except Exception as error:  # pylint: disable=broad-except
+      if integrity.has_manifest(step_dir):
+        raise
+      return None, f"it cannot be read: {_cause(error)}"
+
+  def _set_aside(self, step: int) -> str:
+    """Renames a damaged step so orbax no longer lists it; returns the name."""
+    source = epath.Path(self._step_dir(step))
+    target = source.parent / f"{source.name}.damaged"
+    suffix = 1
+    while target.exists():
+      suffix += 1
+      target = source.parent / f"{source.name}.damaged-{suffix}"
+    if jax.process_index() == 0:
+      source.rename(target)
+    self._manager.reload()
+    return str(target)
+
+  def _report_set_aside(self, damaged: list[tuple[int, str, str]],
+                        resumed: str) -> None:
+    if jax.process_index() != 0:
+      return
+    for step, problem, moved in damaged:
+      print(f"Checkpoint step {step} is damaged ({problem}); set it aside as "
+            f"{moved} and resumed from {resumed} instead.", flush=True)
 
   def restore(self, step: int, abstract_state: Any) -> tuple[Any, dict]:
     """Reads `step` onto the shardings that `abstract_state` asks for.
@@ -169,12 +310,14 @@ class Checkpointer:
 
   def wait_until_finished(self) -> None:
     """Blocks until the last save is committed, raising if it failed."""
-    self._manager.wait_until_finished()
-    self._manager.check_for_errors()
+    self.check_last_save(wait=True)
 
   def close(self) -> None:
     """Finishes pending writes and deletions; orbax needs this before exit."""
-    self._manager.close()
+    try:
+      self.check_last_save(wait=True)
+    finally:
+      self._manager.close()
 
   def __enter__(self) -> Checkpointer:
     return self
@@ -185,3 +328,29 @@ class Checkpointer:
   def _step_dir(self, step: int) -> str:
     return str(ocp.step.build_step_path(
         self._manager.directory, ocp.step.standard_name_format(), step))
+
+
+def _tree_bytes(tree: Any) -> int:
+  return sum(leaf.nbytes for leaf in jax.tree.leaves(tree)
+             if hasattr(leaf, "nbytes"))
+
+
+def _mib(size: int) -> str:
+  return f"{size / 2**20:.1f} MiB"
+
+
+_TMP_SUFFIX = ".orbax-checkpoint-tmp"
+_OS_ERROR = re.compile(r":\s*([^:\[]+?)\s*\[os_error_code")
+
+
+def _cause(error: Exception) -> str:
+  """The operating system's words for a failed read or write (e.g. "No
+  space left on device"), else the first line of the error."""
+  text = str(error)
+  match = _OS_ERROR.search(text)
+  if match:
+    return match.group(1)
+  if isinstance(error, OSError) and error.strerror:
+    return error.strerror
+  first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
+  return first[:200]

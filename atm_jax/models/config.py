@@ -4,6 +4,7 @@ import dataclasses
 import gin
 
 from atm_jax.errors import UserError
+from atm_jax.field_types import check_field_types
 
 REMAT_POLICIES = ("none", "full", "dots", "dots_no_batch")
 COMPUTE_DTYPES = ("float32", "bfloat16")
@@ -37,6 +38,7 @@ class EncoderConfig:
   remat_policy: str = "none"
 
   def __post_init__(self):
+    check_field_types(self)
     for name in ("vocab_size", "num_layers", "embed_dim", "num_heads",
                  "head_dim", "mlp_dim", "max_length"):
       if getattr(self, name) <= 0:

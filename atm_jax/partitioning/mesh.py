@@ -8,6 +8,7 @@ import numpy as np
 from jax.sharding import AxisType, Mesh
 
 from atm_jax.errors import UserError
+from atm_jax.field_types import check_field_types
 
 AXIS_NAMES = ("data", "fsdp", "model")
 
@@ -20,6 +21,9 @@ class MeshConfig:
   data: int = -1
   fsdp: int = 1
   model: int = 1
+
+  def __post_init__(self):
+    check_field_types(self)
 
   def sizes(self, num_devices: int) -> tuple[int, ...]:
     sizes = [self.data, self.fsdp, self.model]

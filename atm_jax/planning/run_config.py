@@ -36,7 +36,8 @@ def load(gin_files: Sequence[str], bindings: Sequence[str]) -> PlannedRun:
   arguments bound to `train` without calling it."""
   from atm_jax import configurables  # noqa: F401  pylint: disable=g-import-not-at-top
   from atm_jax.trainer import loop  # pylint: disable=g-import-not-at-top
-  cli.parse_gin(gin_files, [*PLACEHOLDERS, *bindings, *NO_DATA])
+  cli.parse_gin(gin_files, [*PLACEHOLDERS, *bindings, *NO_DATA],
+                typed=bindings)
   arguments = gin.get_bindings(loop.train)
   if "model" not in arguments or "config" not in arguments:
     raise UserError("The gin files bind no train.model or train.config; "

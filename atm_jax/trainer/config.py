@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterator
 import gin
 
 from atm_jax.errors import UserError
+from atm_jax.field_types import check_field_types
 
 
 @gin.configurable
@@ -19,6 +20,13 @@ class TrainConfig:
   distillation model its frozen teacher (a run dir or checkpoint).
   `batches` yields the task's batches (default: packed MLM batches, `pack`
   switching packing); fine-tuning binds e.g. `@nlu_batches`.
+
+  `spike_factor` (k) turns on the loss spike guard: a step whose loss exceeds
+  k times the running mean of past losses is skipped (params and optimizer
+  state kept, the step counted), so a diverged but finite state is never
+  saved; None (the default) turns it off. `spike_decay` is the decay of that
+  running mean (an exponential moving average) and `spike_warmup` the number
+  of steps whose loss feeds the mean before the guard may skip one.
   """
 
   model_dir: str
@@ -39,8 +47,12 @@ class TrainConfig:
   teacher_checkpoint: str | None = None
   batches: Callable[..., Iterator[dict]] | None = None
   pack: bool = True
+  spike_factor: float | None = None
+  spike_decay: float = 0.99
+  spike_warmup: int = 20
 
   def __post_init__(self):
+    check_field_types(self)
     if not self.model_dir:
       raise UserError("MODEL_DIR is empty; set it with "
                       "--gin.MODEL_DIR=\"'/path/to/run'\".")
@@ -50,3 +62,12 @@ class TrainConfig:
       if getattr(self, name) <= 0:
         raise UserError(f"TrainConfig.{name} must be positive, got "
                         f"{getattr(self, name)}.")
+    if self.spike_factor is not None and not self.spike_factor > 1:
+      raise UserError(f"TrainConfig.spike_factor must be above 1 (or None to "
+                      f"turn the spike guard off), got {self.spike_factor}.")
+    if not 0 < self.spike_decay < 1:
+      raise UserError(f"TrainConfig.spike_decay must be between 0 and 1, got "
+                      f"{self.spike_decay}.")
+    if self.spike_warmup < 1:
+      raise UserError(f"TrainConfig.spike_warmup must be at least 1 (the first "
+                      f"loss starts the mean), got {self.spike_warmup}.")

@@ -10,6 +10,7 @@ import jax
 import numpy as np
 import seqio
 
+from atm_jax import paths
 from atm_jax.checkpoints.init_from import (find_checkpoint,
                                            init_params_from_checkpoint,
                                            restore_params)
@@ -50,8 +51,9 @@ class Trainer:
     self.optimizer = make_optimizer(optimizer_config, config.train_steps)
     self.schedule = learning_rate_schedule(optimizer_config,
                                            config.train_steps)
-    init = step_lib.boxed_init_fn(model, self.optimizer, 1,
-                                  config.sequence_length)
+    init = step_lib.boxed_init_fn(
+        model, self.optimizer, 1, config.sequence_length,
+        spike_guard=config.spike_factor is not None)
     self.abstract_state, self.state_shardings = partitioner.abstract_state(
         init, jax.random.key(config.seed))
     self._init = jax.jit(lambda rng: nn.unbox(init(rng)),
@@ -83,10 +85,9 @@ class Trainer:
 
   def initial_state(self, frozen=None):
     """Own latest checkpoint, else `init_checkpoint` params, else scratch."""
-    latest = self.checkpointer.latest_step()
-    if latest is not None:
-      state, data_state = self.checkpointer.restore(latest,
-                                                    self.abstract_state)
+    resumed = self.checkpointer.restore_latest_intact(self.abstract_state)
+    if resumed is not None:
+      latest, state, data_state = resumed
       self._say(f"Resuming from step {latest} in {self.checkpointer.directory}")
       return state, int(data_state["batches"])
     with self.partitioner.activate():
@@ -153,10 +154,17 @@ class Trainer:
           f"({teacher_vocab}); set VOCAB_PATH to {teacher_vocab}.")
 
   # -- running ---------------------------------------------------------------
-  def run(self) -> TrainState:
+  def prepare(self) -> tuple[TrainState, object, int]:
+    """Every check that reads the run's inputs, then (state, frozen, first
+    step): nothing has been written to MODEL_DIR yet."""
     self.check_vocabulary()
     frozen = self.load_frozen()
     state, start = self.initial_state(frozen)
+    return state, frozen, start
+
+  def run(self, prepared: tuple[TrainState, object, int] | None = None
+          ) -> TrainState:
+    state, frozen, start = prepared or self.prepare()
     writer = MetricsWriter(self.config.model_dir, self.config.train_steps,
                            is_lead=self.is_lead)
     try:
@@ -174,7 +182,9 @@ class Trainer:
     train_step = step_lib.jit_train_step(
         self.model, self.optimizer, self.schedule, self.partitioner,
         self.state_shardings, num_microbatches=cfg.num_microbatches,
-        seed=cfg.seed, frozen_shardings=self.frozen_shardings)
+        seed=cfg.seed, frozen_shardings=self.frozen_shardings,
+        spike_factor=cfg.spike_factor, spike_decay=cfg.spike_decay,
+        spike_warmup=cfg.spike_warmup)
     batches = self._batches("train", start_batch=start)
     pending: list[dict] = []
     clock = time.time()
@@ -182,6 +192,7 @@ class Trainer:
       batch = self.partitioner.global_batch(next(batches))
       with self.partitioner.activate():
         state, metrics = train_step(state, batch, frozen)
+      self.checkpointer.check_last_save()
       pending.append(metrics)
       done = step + 1
       saving = done % cfg.checkpoint_every == 0 or done == cfg.train_steps
@@ -212,14 +223,19 @@ class Trainer:
     bad = [step - len(fetched) + i + 1 for i, m in enumerate(fetched)
            if m["nonfinite"]]
     if bad:
+      self.checkpointer.wait_until_finished()
       last = self.checkpointer.latest_step()
+      kept = (f"the last good checkpoint (step {last}) is kept"
+              if last is not None else "no checkpoint had been saved yet")
       raise UserError(
           f"The loss or gradient became NaN/inf at step {bad[0]}; training "
-          f"stopped and the last good checkpoint (step {last}) is kept; "
-          "lower the learning rate or enable clipping and rerun.")
-    scalars = {k: float(np.mean([m[k] for m in fetched]))
-               for k in fetched[0] if k not in ("nonfinite", "learning_rate")}
+          f"stopped and {kept}; lower the learning rate or enable clipping "
+          "and rerun.")
+    scalars = {k: float(np.mean([m[k] for m in fetched])) for k in fetched[0]
+               if k not in ("nonfinite", "learning_rate", "skipped")}
     scalars["learning_rate"] = float(fetched[-1]["learning_rate"])
+    if "skipped" in fetched[0]:  # the loss spike guard is on
+      scalars["skipped"] = float(sum(int(m["skipped"]) for m in fetched))
     steps = len(fetched)
     tokens = steps * self.config.batch_size * self.config.sequence_length
     scalars["seconds_per_step"] = seconds / steps
@@ -272,14 +288,18 @@ def train(model: step_lib.Model = gin.REQUIRED,
           mesh: MeshConfig | None = None):
   """Entry point bound by gin: build the mesh and trainer, run to the end.
 
-  The resolved config goes to MODEL_DIR/config.gin before any work.
+  The resolved config goes to MODEL_DIR/config.gin once every check has
+  passed (mesh, batch, vocabulary, resume checkpoint), so a refused rerun
+  leaves an existing run's files as they were.
   """
+  paths.check_output_folder(config.model_dir, "MODEL_DIR")
+  os.makedirs(config.model_dir, exist_ok=True)
   if hasattr(model, "with_labels"):  # heads sized by the task's labels
     model = model.with_labels(nlu_pipeline.task_labels(config.task))
-  os.makedirs(config.model_dir, exist_ok=True)
+  partitioner = Partitioner(create_mesh(mesh or MeshConfig()))
+  trainer = Trainer(config, model, partitioner, optimizer or OptimizerConfig())
+  prepared = trainer.prepare()
   if jax.process_index() == 0:
     with open(os.path.join(config.model_dir, "config.gin"), "w") as f:
       f.write(gin.config_str())
-  partitioner = Partitioner(create_mesh(mesh or MeshConfig()))
-  trainer = Trainer(config, model, partitioner, optimizer or OptimizerConfig())
-  return trainer.run()
+  return trainer.run(prepared)

@@ -46,7 +46,7 @@ class MetricsWriter:
     parts = [f"{prefix} step {step}/{self.total_steps} "
              f"({100.0 * step / max(self.total_steps, 1):.0f}%)"]
     for key in ("loss", "accuracy", "agreement", "intent_accuracy",
-                "slot_accuracy", "grad_norm", "learning_rate",
+                "slot_accuracy", "grad_norm", "skipped", "learning_rate",
                 "tokens_per_second", "seconds_per_step"):
       if key in scalars:
         parts.append(f"{key} {scalars[key]:.4g}")

@@ -6,6 +6,7 @@ import jax
 import optax
 
 from atm_jax.errors import UserError
+from atm_jax.field_types import check_field_types
 
 OPTIMIZERS = ("adamw", "lamb")
 DECAYS = ("linear", "cosine", "rsqrt", "constant")
@@ -31,6 +32,7 @@ class OptimizerConfig:
   clip_norm: float = 1.0
 
   def __post_init__(self):
+    check_field_types(self)
     if self.name not in OPTIMIZERS:
       raise UserError(f"OptimizerConfig.name must be one of {OPTIMIZERS}, "
                       f"got {self.name!r}.")

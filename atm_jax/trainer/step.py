@@ -31,13 +31,23 @@ class Model(Protocol):
 
 
 def boxed_init_fn(model: Model, optimizer: optax.GradientTransformation,
-                  batch_size: int, length: int):
-  """rng -> TrainState whose params and optimizer moments keep axis names."""
+                  batch_size: int, length: int, spike_guard: bool = False):
+  """rng -> TrainState whose params and optimizer moments keep axis names,
+  with the loss spike guard's statistics if `spike_guard`."""
   def init(rng: jax.Array) -> TrainState:
     params = model.init(rng, batch_size, length)["params"]
     return TrainState(step=jnp.zeros((), jnp.int32), params=params,
-                      opt_state=optimizer.init(params))
+                      opt_state=optimizer.init(params),
+                      loss_guard=init_loss_guard() if spike_guard else None)
   return init
+
+
+def init_loss_guard() -> dict[str, jax.Array]:
+  """The spike guard's replicated scalars before the first step: the running
+  mean of the losses, how many losses fed it, how many updates were skipped."""
+  return {"mean": jnp.zeros((), jnp.float32),
+          "seen": jnp.zeros((), jnp.int32),
+          "skipped": jnp.zeros((), jnp.int32)}
 
 
 def abstract_frozen(model: Model, partitioner: Partitioner, length: int,
@@ -104,24 +114,81 @@ def _means(metric_sums: Metrics) -> Metrics:
   return means
 
 
+def guard_loss_spike(guard: dict[str, jax.Array], loss: jax.Array, *,
+                     factor: float, decay: float, warmup: int
+                     ) -> tuple[jax.Array, dict[str, jax.Array]]:
+  """(spike, next guard): whether `loss` exceeds `factor` x the running mean
+  once `warmup` losses have fed it, and the statistics after this step.
+
+  The mean is a bias-corrected exponential moving average (the n-th loss
+  weighs (1 - decay) / (1 - decay^n), so the first one sets it). Every loss
+  feeds it, clipped to factor x mean, so that a spike barely moves it yet a
+  persistent level shift (new data) gets through: while the shifted loss is
+  skipped the mean grows by at least 1 + (1 - decay)(factor - 1) per step, so
+  a shift to c x mean is skipped at most
+  ceil(log(c / factor) / log(1 + (1 - decay)(factor - 1))) times (70 for
+  c = 4, factor = 2, decay = 0.99).
+  """
+  loss = loss.astype(jnp.float32)
+  active = guard["seen"] >= warmup
+  limit = factor * guard["mean"]
+  spike = active & (loss > limit)
+  fed = jnp.where(active, jnp.minimum(loss, limit), loss)
+  seen = guard["seen"] + 1
+  weight = (1 - decay) / (1 - decay ** seen.astype(jnp.float32))
+  return spike, {"mean": guard["mean"] + weight * (fed - guard["mean"]),
+                 "seen": seen,
+                 "skipped": guard["skipped"] + spike.astype(jnp.int32)}
+
+
+def _skip_spike(state: TrainState, new_state: TrainState, loss: jax.Array,
+                finite: jax.Array, **guard_args
+                ) -> tuple[TrainState, jax.Array]:
+  """`new_state` with the old params and optimizer state if `loss` is a
+  spike (the step still advances, as the data position does), and 0/1 for
+  whether a finite step was skipped (a non-finite one keeps the whole state).
+  """
+  spike, guard = guard_loss_spike(state.loss_guard, loss, **guard_args)
+  params, opt_state = jax.tree.map(
+      lambda new, old: jnp.where(spike, old, new),
+      (new_state.params, new_state.opt_state), (state.params, state.opt_state))
+  skipped = (spike & finite).astype(jnp.int32)
+  return new_state.replace(params=params, opt_state=opt_state,
+                           loss_guard=guard), skipped
+
+
 def train_step(state: TrainState, batch: Batch, frozen=None, *, model: Model,
                optimizer: optax.GradientTransformation,
-               schedule: optax.Schedule, num_microbatches: int,
-               seed: int) -> tuple[TrainState, Metrics]:
-  """One optimiser step; a non-finite loss or gradient leaves state as is."""
+               schedule: optax.Schedule, num_microbatches: int, seed: int,
+               spike_factor: float | None = None, spike_decay: float = 0.99,
+               spike_warmup: int = 20) -> tuple[TrainState, Metrics]:
+  """One optimiser step; a non-finite loss or gradient leaves state as is.
+
+  With `spike_factor` (the state then has a `loss_guard`) a finite loss above
+  spike_factor x its running mean skips the update (see `guard_loss_spike`)
+  and the metrics gain `skipped`.
+  """
+  if (spike_factor is None) != (state.loss_guard is None):
+    raise ValueError("spike_factor needs a state with a loss_guard and a "
+                     "loss_guard needs spike_factor; build the state with "
+                     "boxed_init_fn(..., spike_guard=True) to use the guard.")
   rng = step_rng(seed, state.step)
   grads, sums = accumulated_gradients(model, state.params, batch, rng,
                                       num_microbatches, frozen)
   grads = jax.tree.map(lambda g: g / jnp.maximum(sums["weight"], 1.0), grads)
   updates, opt_state = optimizer.update(grads, state.opt_state, state.params)
-  new_state = TrainState(step=state.step + 1,
-                         params=optax.apply_updates(state.params, updates),
-                         opt_state=opt_state)
+  new_state = state.replace(step=state.step + 1,
+                            params=optax.apply_updates(state.params, updates),
+                            opt_state=opt_state)
   metrics = _means(sums)
   metrics["grad_norm"] = optax.global_norm(grads)
   metrics["learning_rate"] = schedule(state.step)
   finite = jnp.isfinite(metrics["loss"]) & jnp.isfinite(metrics["grad_norm"])
   metrics["nonfinite"] = (~finite).astype(jnp.int32)
+  if spike_factor is not None:
+    new_state, metrics["skipped"] = _skip_spike(
+        state, new_state, metrics["loss"], finite, factor=spike_factor,
+        decay=spike_decay, warmup=spike_warmup)
   new_state = jax.tree.map(lambda new, old: jnp.where(finite, new, old),
                            new_state, state)
   return new_state, metrics
@@ -160,12 +227,15 @@ def _compiler_options() -> dict[str, bool] | None:
 def jit_train_step(model: Model, optimizer: optax.GradientTransformation,
                    schedule: optax.Schedule, partitioner: Partitioner,
                    state_shardings, *, num_microbatches: int, seed: int,
-                   frozen_shardings=None):
+                   frozen_shardings=None, spike_factor: float | None = None,
+                   spike_decay: float = 0.99, spike_warmup: int = 20):
   """The train step under jit: state sharded and donated, batch over data,
   frozen parameters (if any) on their own shardings and never donated."""
   step = functools.partial(train_step, model=model, optimizer=optimizer,
                            schedule=schedule,
-                           num_microbatches=num_microbatches, seed=seed)
+                           num_microbatches=num_microbatches, seed=seed,
+                           spike_factor=spike_factor, spike_decay=spike_decay,
+                           spike_warmup=spike_warmup)
   return jax.jit(step,
                  in_shardings=(state_shardings, partitioner.batch_sharding(),
                                frozen_shardings),

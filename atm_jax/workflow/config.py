@@ -4,6 +4,7 @@ from collections.abc import Callable, Sequence
 
 import gin
 
+from atm_jax.field_types import check_field_types
 from atm_jax.workflow.data_sources import PipelineData
 
 
@@ -45,3 +46,6 @@ class PipelineConfig:
   finetune_bindings: Sequence[str] = ()
   xnli_bindings: Sequence[str] = ()
   xnli: bool = True
+
+  def __post_init__(self):
+    check_field_types(self)

@@ -24,10 +24,12 @@ from atm_jax.workflow.stages import Stage, StagePlanner, macro
 
 @contextlib.contextmanager
 def stage_config(gin_files: Sequence[str], bindings: Sequence[str]):
-  """Only this stage's bindings are live inside; none leak to the next."""
+  """Only this stage's bindings are live inside; none leak to the next.
+  The pipeline builds them for every stage alike, so a macro that a stage's
+  files do not use is not an error."""
   gin.clear_config()
   try:
-    cli.parse_gin(gin_files, bindings)
+    cli.parse_gin(gin_files, bindings, typed=())
     yield
   finally:
     gin.clear_config()

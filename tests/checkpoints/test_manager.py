@@ -1,6 +1,9 @@
-"""Checkpointer: round trips, keep-K, interval, other meshes, clear errors."""
+"""Checkpointer: round trips, keep-K, interval, other meshes, clear errors,
+damaged steps set aside, failed saves reported."""
+import errno
 import os
 import pathlib
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,10 +16,12 @@ import optax
 import pytest
 from jax.sharding import NamedSharding, PartitionSpec as P
 
+from atm_jax.checkpoints import integrity, manager
 from atm_jax.checkpoints.manager import Checkpointer
 from atm_jax.errors import UserError
 from atm_jax.trainer.state import TrainState
 from tests.checkpoints.helpers import make_mesh
+from tests.reliability import damage
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -213,3 +218,117 @@ def test_save_killed_before_commit_is_never_listed_nor_restored(tmp_path):
     assert checkpointer.save(2, {"params": {"w": jnp.zeros((64, 64))}}, {})
     checkpointer.wait_until_finished()
     assert checkpointer.latest_step() == 2
+
+
+def _three_steps(directory) -> TrainState:
+  state = make_state(make_mesh((4, 2)))
+  with Checkpointer(str(directory), save_interval_steps=1,
+                    max_to_keep=None) as checkpointer:
+    for step in (1, 2, 3):
+      checkpointer.save(step, state.replace(step=jnp.asarray(step)),
+                        {"batches": step})
+  return state
+
+
+@pytest.mark.parametrize("kind", sorted(damage.KINDS))
+def test_a_damaged_latest_step_is_set_aside_for_the_previous_one(
+    tmp_path, kind, capsys):
+  state = _three_steps(tmp_path)
+  damage.KINDS[kind](str(tmp_path / "3"))
+  with Checkpointer(str(tmp_path), save_interval_steps=1,
+                    max_to_keep=None) as checkpointer:
+    step, restored, data_state = checkpointer.restore_latest_intact(
+        abstract(state))
+    assert checkpointer.latest_step() == 2
+  assert (step, data_state, int(restored.step)) == (2, {"batches": 2}, 2)
+  assert sorted(os.listdir(tmp_path)) == ["1", "2", "3.damaged"]
+  line, = capsys.readouterr().out.splitlines()
+  assert line.startswith("Checkpoint step 3 is damaged (")
+  assert line.endswith(f"set it aside as {tmp_path / '3.damaged'} and "
+                       "resumed from step 2 instead.")
+
+
+def test_a_step_saved_without_checksums_is_judged_by_reading_it(tmp_path):
+  state = _three_steps(tmp_path)
+  for step in ("2", "3"):
+    os.remove(tmp_path / step / integrity.MANIFEST)
+  damage.delete_data_metadata(str(tmp_path / "3"))
+  with Checkpointer(str(tmp_path), save_interval_steps=1,
+                    max_to_keep=None) as checkpointer:
+    step, _, _ = checkpointer.restore_latest_intact(abstract(state))
+  assert step == 2
+  assert sorted(os.listdir(tmp_path)) == ["1", "2", "3.damaged"]
+
+
+def test_no_intact_step_left_stops_naming_the_folder(tmp_path):
+  state = _three_steps(tmp_path)
+  for step in ("1", "2", "3"):
+    damage.truncate_array_file(str(tmp_path / step))
+  with Checkpointer(str(tmp_path), save_interval_steps=1,
+                    max_to_keep=None) as checkpointer:
+    with pytest.raises(UserError) as raised:
+      checkpointer.restore_latest_intact(abstract(state))
+  message = str(raised.value)
+  assert message.startswith(f"No intact checkpoint is left in {tmp_path}: ")
+  assert "\n" not in message
+  assert sorted(os.listdir(tmp_path)) == ["1.damaged", "2.damaged",
+                                          "3.damaged"]
+
+
+def test_a_config_mismatch_is_not_mistaken_for_damage(tmp_path):
+  _three_steps(tmp_path)
+  with Checkpointer(str(tmp_path), save_interval_steps=1,
+                    max_to_keep=None) as checkpointer:
+    with pytest.raises(UserError, match="does not match the model config"):
+      checkpointer.restore_latest_intact(
+          abstract(make_state(make_mesh((4, 2)), mlp=64)))
+  assert sorted(os.listdir(tmp_path)) == ["1", "2", "3"]
+
+
+def _plenty_of_space(path):
+  return shutil._ntuple_diskusage(1 << 40, 0, 1 << 40)
+
+
+def _no_space(path):
+  return shutil._ntuple_diskusage(1 << 40, 1 << 40, 1 << 10)
+
+
+def test_a_save_that_cannot_fit_stops_before_writing(tmp_path, monkeypatch):
+  state = make_state(make_mesh((4, 2)))
+  with Checkpointer(str(tmp_path), save_interval_steps=1,
+                    max_to_keep=None) as checkpointer:
+    checkpointer.save(1, state, {"batches": 1})
+    checkpointer.wait_until_finished()
+    monkeypatch.setattr(manager.shutil, "disk_usage", _no_space)
+    with pytest.raises(UserError) as raised:
+      checkpointer.save(2, state, {"batches": 2})
+  message = str(raised.value)
+  assert message.startswith(f"Saving checkpoint step 2 to {tmp_path / '2'} "
+                            "failed (No space left on device: about ")
+  assert message.endswith("then rerun to resume from step 1.")
+  assert sorted(os.listdir(tmp_path)) == ["1"]
+
+
+def test_a_write_that_fails_half_way_is_reported_and_cleaned_up(
+    tmp_path, monkeypatch):
+  """A write that fails inside orbax's background commit (here the
+  checksum file, for want of space) stops the save in one sentence and
+  leaves no temporary folder. tests/reliability fills a real disk."""
+  state = make_state(make_mesh((4, 2)))
+  monkeypatch.setattr(manager.shutil, "disk_usage", _plenty_of_space)
+  real_write = integrity.write_manifest
+
+  def full_disk(step_dir):
+    real_write(step_dir)
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+  monkeypatch.setattr(integrity, "write_manifest", full_disk)
+  with Checkpointer(str(tmp_path), save_interval_steps=1,
+                    max_to_keep=None) as checkpointer:
+    with pytest.raises(UserError, match=r"Saving checkpoint step 1 .* failed "
+                       r"\(No space left on device\); .* resume from the "
+                       r"start \(no checkpoint was saved before\)\."):
+      checkpointer.save(1, state, {"batches": 1})
+      checkpointer.wait_until_finished()
+    assert checkpointer.latest_step() is None
+  assert os.listdir(tmp_path) == []

@@ -51,7 +51,7 @@ def _bound(stage, selectors):
   extra = () if stage.kind == "train" else ("CHECKPOINT_PATH = '/w/x/4'",)
   gin.clear_config()
   try:
-    cli.parse_gin(stage.gin_files, stage.bindings + extra)
+    cli.parse_gin(stage.gin_files, stage.bindings + extra, typed=())
     return [bound_value(s) for s in selectors]
   finally:
     gin.clear_config()
@@ -95,7 +95,7 @@ def test_every_stage_of_every_pipeline_experiment_parses(experiment):
   gin.clear_config()
   try:
     cli.parse_gin([f"gin_configs/experiments/{experiment}"],
-                  ["WORK_DIR = '/w'", "DATA_DIR = '/d'"])
+                  ["WORK_DIR = '/w'", "DATA_DIR = '/d'"], typed=())
     config = PipelineConfig()
   finally:
     gin.clear_config()

@@ -1,0 +1,1 @@
+"""Gin files, importable so that gin finds `include` paths from any directory."""

@@ -1,0 +1,70 @@
+"""SIGKILL at random moments, during saves included: every rerun resumes
+from the last complete checkpoint and ends with the uninterrupted losses.
+
+RELIABILITY_KILLS sets how many kills (4 by default; docs/reliability.md
+reports a longer campaign)."""
+import glob
+import os
+import random
+import signal
+import subprocess
+import time
+
+import pytest
+
+from tests.reliability import harness
+
+pytestmark = pytest.mark.slow
+KILLS = int(os.environ.get("RELIABILITY_KILLS", "4"))
+
+
+def _saving(model_dir: str) -> bool:
+  return bool(glob.glob(os.path.join(model_dir, "checkpoints",
+                                     "*.orbax-checkpoint-tmp*")))
+
+
+def _trained_steps(model_dir: str) -> int:
+  try:
+    return max(harness.losses(model_dir), default=0)
+  except FileNotFoundError:
+    return 0
+
+
+def _kill_once(command: list[str], model_dir: str, during_save: bool,
+               rng: random.Random) -> str:
+  """Starts training and SIGKILLs it: inside a save (as soon as a temporary
+  checkpoint folder shows) or at a random moment of training. Returns where
+  the kill landed: "save", "training" or "" if the run finished first."""
+  process = subprocess.Popen(command, cwd=harness.ROOT,
+                             env=harness.environment(),
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+  started = _trained_steps(model_dir)
+  while process.poll() is None and _trained_steps(model_dir) <= started:
+    time.sleep(0.005)
+  deadline = time.time() + rng.uniform(0.0, 1.5)
+  while process.poll() is None:
+    if (_saving(model_dir) if during_save else time.time() >= deadline):
+      process.send_signal(signal.SIGKILL)
+      process.wait()
+      return "save" if _saving(model_dir) else "training"
+    time.sleep(0.001)
+  return ""
+
+
+def test_random_sigkills_resume_to_the_uninterrupted_losses(
+    reference_run, same_inputs, tmp_path):
+  model_dir = str(tmp_path / "killed")
+  command = harness.train_command(f"--gin.MODEL_DIR='{model_dir}'",
+                                  *same_inputs)
+  rng = random.Random(KILLS)
+  landed = [_kill_once(command, model_dir, index % 2 == 0, rng)
+            for index in range(KILLS)]
+  result = subprocess.run(command, cwd=harness.ROOT, env=harness.environment(),
+                          capture_output=True, text=True, timeout=600)
+  assert result.returncode == 0, result.stderr[-3000:]
+  print(f"kills: {len(landed)}, during a save: {landed.count('save')}, "
+        f"during training: {landed.count('training')}, "
+        f"after the end: {landed.count('')}")
+  assert landed.count("save") + landed.count("training") >= KILLS // 2
+  assert harness.losses(model_dir) == harness.losses(reference_run)

@@ -1,0 +1,55 @@
+"""`python -m atm_jax.train` refuses a misspelt or mistyped --gin setting in
+one line on stderr, exit status 2, before the run writes its config."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+from atm_jax.data.synthetic import write_text_file
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def text_glob(tmp_path_factory):
+  folder = tmp_path_factory.mktemp("text")
+  write_text_file(str(folder / "lines.txt"), 3000, seed=0)
+  return str(folder / "*.txt")
+
+
+def _refusal(model_dir, text_glob, setting) -> str:
+  """The one `error:` line of a run with `setting` added; checks that it
+  exits with status 2, prints no traceback and leaves no config.gin."""
+  command = [sys.executable, "-m", "atm_jax.train",
+             "--gin_file=gin_configs/experiments/pretrain_tiny.gin",
+             f"--gin.MODEL_DIR='{model_dir}'", f"--gin.TEXT_GLOB='{text_glob}'",
+             setting]
+  result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+  assert result.returncode == 2, result.stderr[-3000:]
+  assert "Traceback" not in result.stderr
+  errors = [line for line in result.stderr.splitlines()
+            if line.startswith("error:")]
+  assert len(errors) == 1, result.stderr[-3000:]
+  assert result.stderr.strip().splitlines()[-1] == errors[0]
+  assert not os.path.exists(os.path.join(model_dir, "config.gin"))
+  return errors[0]
+
+
+def test_misspelt_macro_is_refused(tmp_path, text_glob):
+  line = _refusal(str(tmp_path / "run"), text_glob, "--gin.TRAIN_STEPZ=5")
+  assert line == (
+      "error: --gin.TRAIN_STEPZ is not a setting of this config (no gin file "
+      "uses %TRAIN_STEPZ); did you mean TRAIN_STEPS? See the header of the "
+      "run's gin file for the settings it takes.")
+
+
+def test_train_steps_in_quotes_is_refused(tmp_path, text_glob):
+  line = _refusal(str(tmp_path / "run"), text_glob, "--gin.TRAIN_STEPS='abc'")
+  assert line == (
+      "error: TrainConfig.train_steps must be an int, got 'abc' (a str); set "
+      "it without quotes, e.g. --gin.TRAIN_STEPS=100, or fix the gin file "
+      "that binds it.")
