@@ -7,6 +7,7 @@ import logging as std_logging
 import os
 import re
 import sys
+import tokenize
 from collections.abc import Callable, Sequence
 
 from absl import flags, logging
@@ -61,7 +62,7 @@ def parse_gin(gin_files: Sequence[str], bindings: Sequence[str], *,
   try:
     gin.parse_config_files_and_bindings(gin_files, bindings,
                                         skip_unknown=False)
-  except (ValueError, ImportError, SyntaxError) as error:
+  except (ValueError, ImportError, SyntaxError, tokenize.TokenError) as error:
     macro = _REQUIRED_MACRO.search(str(error))
     if macro:
       name = macro.group(1)

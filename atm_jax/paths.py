@@ -42,6 +42,10 @@ def resolve_path_macros() -> dict[str, str]:
       value = gin.query_parameter(selector)
     except ValueError:  # the config does not define this macro
       continue
+    if isinstance(value, (int, float)):  # bool is an int too
+      raise UserError(
+          f"{name} must be a path in quotes, got {value!r}; write it as "
+          f"--gin.{name}=\"'/path'\".")
     if isinstance(value, str) and value and absolute(value) != value:
       changed[name] = absolute(value)
       with gin.unlock_config():

@@ -17,6 +17,7 @@ import orbax.checkpoint as ocp
 from etils import epath
 from flax import traverse_util
 
+from atm_jax.checkpoints import integrity
 from atm_jax.checkpoints.manager import (flatten_with_paths, name_some,
                                          shape_mismatch)
 from atm_jax.errors import UserError
@@ -62,6 +63,7 @@ def init_params_from_checkpoint(
   checkpoints_dir, step = find_checkpoint(path)
   step_dir = ocp.step.build_step_path(
       epath.Path(checkpoints_dir), ocp.step.standard_name_format(), step)
+  _check_intact(step_dir)
   targets = flatten_with_paths(abstract_params)
   with ocp.Checkpointer(ocp.PyTreeCheckpointHandler()) as reader:
     stored = _stored_params(reader, step_dir)
@@ -85,6 +87,15 @@ def init_params_from_checkpoint(
   params = jax.tree_util.tree_map_with_path(pick, abstract_params)
   _print_summary(sources, step_dir)
   return params
+
+
+def _check_intact(step_dir: epath.Path) -> None:
+  """Another run's checkpoint is read, never repaired: damage is refused."""
+  problem = integrity.damage(step_dir)
+  if problem:
+    raise UserError(
+        f"Checkpoint {step_dir} is damaged ({problem}); point at another "
+        f"step of {step_dir.parent} or at an intact copy of the run.")
 
 
 def _stored_params(reader: ocp.Checkpointer,

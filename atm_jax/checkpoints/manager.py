@@ -106,6 +106,7 @@ class Checkpointer:
             save_interval_steps),
         preservation_policy=ocp.checkpoint_managers.LatestN(max_to_keep),
         enable_async_checkpointing=True,
+        cleanup_tmp_directories=True,  # what a killed save left behind
         async_options=ocp.AsyncOptions(
             post_finalization_callback=self._seal_step_in_flight),
     )

@@ -11,7 +11,8 @@ import pytest
 from jax.sharding import NamedSharding, PartitionSpec as P
 
 from atm_jax.checkpoints.init_from import (find_checkpoint,
-                                           init_params_from_checkpoint)
+                                           init_params_from_checkpoint,
+                                           restore_params)
 from atm_jax.checkpoints.manager import Checkpointer
 from atm_jax.data.masking import MaskingConfig
 from atm_jax.errors import UserError
@@ -20,6 +21,8 @@ from atm_jax.models.mlm import MlmModel
 from atm_jax.models.nlu import JointNluModel
 from atm_jax.trainer.state import TrainState
 from tests.checkpoints.helpers import make_mesh
+from tests.checkpoints.test_manager import make_state
+from tests.reliability import damage
 
 SPECS = {"embed": P("data", None), "mlp": {"kernel": P("data", "model")},
          "mlm_head": {"kernel": P(None, "model")}}
@@ -184,3 +187,15 @@ def test_fine_tuning_takes_the_pretrained_encoder_and_fresh_heads(tmp_path):
       pretrained["encoder"]["embeddings"]["token_embedding"])
   np.testing.assert_array_equal(params["intent_head"]["kernel"],
                                 fresh["intent_head"]["kernel"])
+
+
+def test_a_damaged_source_checkpoint_is_refused_in_one_sentence(tmp_path):
+  state = make_state(make_mesh((4, 2)))
+  with Checkpointer(str(tmp_path / "checkpoints"), save_interval_steps=1,
+                    max_to_keep=None) as checkpointer:
+    checkpointer.save(3, state, {"batches": 3})
+  damage.truncate_array_file(str(tmp_path / "checkpoints" / "3"))
+  with pytest.raises(UserError, match=r"^Checkpoint .*/checkpoints/3 is "
+                     r"damaged \(state/.* has \d+ bytes instead of \d+\); "
+                     r"point at another step of "):
+    restore_params(str(tmp_path), abstract(state).params)

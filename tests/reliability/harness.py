@@ -14,6 +14,7 @@ TINY = ("--gin_file=gin_configs/experiments/pretrain_tiny.gin",
         f"--gin.TRAIN_STEPS={STEPS}", "--gin.BATCH_SIZE=8",
         "--gin.SEQUENCE_LENGTH=32", "--gin.TrainConfig.log_every=1",
         f"--gin.TrainConfig.checkpoint_every={EVERY}",
+        f"--gin.TrainConfig.keep_checkpoints={STEPS // EVERY}",
         "--gin.TrainConfig.eval_every=0")
 
 
@@ -22,10 +23,11 @@ def train_command(*args: str) -> list[str]:
 
 
 def environment() -> dict[str, str]:
-  """The test process's environment, with the repository importable from
-  any working directory."""
+  """The test process's environment as a user's shell has it: one CPU
+  device (not the suite's 8 fake ones), the repository importable from any
+  working directory."""
   path = os.environ.get("PYTHONPATH")
-  return {**os.environ,
+  return {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=1",
           "PYTHONPATH": ROOT + (os.pathsep + path if path else "")}
 
 

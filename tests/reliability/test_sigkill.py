@@ -1,8 +1,8 @@
 """SIGKILL at random moments, during saves included: every rerun resumes
 from the last complete checkpoint and ends with the uninterrupted losses.
 
-RELIABILITY_KILLS sets how many kills (4 by default; docs/reliability.md
-reports a longer campaign)."""
+RELIABILITY_KILLS sets how many kills (3 by default, two of them aimed at
+saves; docs/reliability.md reports a longer campaign)."""
 import glob
 import os
 import random
@@ -15,12 +15,16 @@ import pytest
 from tests.reliability import harness
 
 pytestmark = pytest.mark.slow
-KILLS = int(os.environ.get("RELIABILITY_KILLS", "4"))
+KILLS = int(os.environ.get("RELIABILITY_KILLS", "3"))
 
 
-def _saving(model_dir: str) -> bool:
-  return bool(glob.glob(os.path.join(model_dir, "checkpoints",
-                                     "*.orbax-checkpoint-tmp*")))
+def _temporary_folders(model_dir: str) -> set[tuple[str, int]]:
+  """Orbax's folders of saves in progress, by name and inode (a save of the
+  same step after a restart makes a new folder of the same name)."""
+  found = glob.glob(os.path.join(model_dir, "checkpoints",
+                                 "*.orbax-checkpoint-tmp*"))
+  return {(path, os.stat(path).st_ino) for path in found
+          if os.path.exists(path)}
 
 
 def _trained_steps(model_dir: str) -> int:
@@ -32,9 +36,11 @@ def _trained_steps(model_dir: str) -> int:
 
 def _kill_once(command: list[str], model_dir: str, during_save: bool,
                rng: random.Random) -> str:
-  """Starts training and SIGKILLs it: inside a save (as soon as a temporary
-  checkpoint folder shows) or at a random moment of training. Returns where
-  the kill landed: "save", "training" or "" if the run finished first."""
+  """Starts training and SIGKILLs it: inside a save (as soon as a new
+  temporary checkpoint folder shows) or at a random moment of training.
+  Returns where the kill landed: "save", "training" or "" if the run
+  finished first."""
+  left_over = _temporary_folders(model_dir)
   process = subprocess.Popen(command, cwd=harness.ROOT,
                              env=harness.environment(),
                              stdout=subprocess.DEVNULL,
@@ -44,10 +50,12 @@ def _kill_once(command: list[str], model_dir: str, during_save: bool,
     time.sleep(0.005)
   deadline = time.time() + rng.uniform(0.0, 1.5)
   while process.poll() is None:
-    if (_saving(model_dir) if during_save else time.time() >= deadline):
+    saving = bool(_temporary_folders(model_dir) - left_over)
+    if saving if during_save else time.time() >= deadline:
       process.send_signal(signal.SIGKILL)
       process.wait()
-      return "save" if _saving(model_dir) else "training"
+      return ("save" if _temporary_folders(model_dir) - left_over
+              else "training")
     time.sleep(0.001)
   return ""
 

@@ -1,0 +1,97 @@
+"""A disk that fills up, a read-only disk: the run stops at the failed save
+in one sentence, removes its temporary folder, keeps every earlier
+checkpoint intact, and a rerun with space resumes to the uninterrupted
+losses.
+
+The disk is a 5 MiB tmpfs where this machine lets the tests mount one (as
+root); elsewhere a file-size limit on the training process makes the same
+save fail for real ("File too large")."""
+import glob
+import os
+import resource
+import signal
+import subprocess
+import uuid
+
+import pytest
+
+from atm_jax.checkpoints import integrity
+from tests.reliability import harness
+
+pytestmark = pytest.mark.slow
+
+
+def _mount(folder: str, options: str) -> bool:
+  result = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs",
+                           folder], capture_output=True)
+  return result.returncode == 0
+
+
+@pytest.fixture()
+def small_disk(tmp_path):
+  """A 5 MiB filesystem, or None where mounting is not allowed."""
+  folder = str(tmp_path / f"disk-{uuid.uuid4().hex[:6]}")
+  os.makedirs(folder)
+  if not _mount(folder, "size=5m"):
+    yield None
+    return
+  yield folder
+  subprocess.run(["umount", "-l", folder], check=False)
+
+
+def _limit_file_size():
+  """In the child: files may not grow past 1 MiB; a write beyond fails with
+  EFBIG instead of killing the process."""
+  signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+  resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+
+
+def _train(model_dir, same_inputs, limited=False):
+  return subprocess.run(
+      harness.train_command(f"--gin.MODEL_DIR='{model_dir}'", *same_inputs),
+      cwd=harness.ROOT, env=harness.environment(), capture_output=True,
+      text=True, timeout=600,
+      preexec_fn=_limit_file_size if limited else None)
+
+
+def _checkpoints(model_dir):
+  return os.path.join(model_dir, "checkpoints")
+
+
+def test_a_full_disk_stops_at_the_failed_save_and_loses_nothing(
+    small_disk, same_inputs, reference_run, tmp_path):
+  model_dir = os.path.join(small_disk or str(tmp_path), "run")
+  line = harness.error_line(_train(model_dir, same_inputs,
+                                   limited=small_disk is None))
+  cause = "No space left on device" if small_disk else "File too large"
+  assert line.startswith("error: Saving checkpoint step ")
+  assert cause in line and "then rerun to resume from step" in line
+  assert not glob.glob(os.path.join(_checkpoints(model_dir), "*tmp*"))
+  kept = os.listdir(_checkpoints(model_dir))
+  assert kept
+  for step in kept:
+    assert integrity.damage(os.path.join(_checkpoints(model_dir), step)) is None
+  if small_disk:
+    assert _mount_more_space(small_disk)
+  result = _train(model_dir, same_inputs)
+  assert result.returncode == 0, result.stderr[-3000:]
+  assert harness.losses(model_dir) == harness.losses(reference_run)
+
+
+def _mount_more_space(folder):
+  result = subprocess.run(["mount", "-o", "remount,size=64m", folder],
+                          capture_output=True)
+  return result.returncode == 0
+
+
+def test_a_read_only_run_folder_is_one_sentence(small_disk, same_inputs):
+  if small_disk is None:
+    pytest.skip("mounting a read-only filesystem needs root; "
+                "tests/test_paths.py covers the refusal")
+  model_dir = os.path.join(small_disk, "run")
+  os.makedirs(model_dir)
+  subprocess.run(["mount", "-o", "remount,ro", small_disk], check=True)
+  line = harness.error_line(_train(model_dir, same_inputs))
+  assert line == (f"error: MODEL_DIR {model_dir} cannot be written (Read-only "
+                  f"file system in {model_dir}); make the folder writable or "
+                  "point MODEL_DIR at another one.")
