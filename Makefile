@@ -18,8 +18,10 @@ $(STAMP): requirements.txt
 	$(PY) -m pip check
 	touch $(STAMP)
 
+# Two workers, a test file each at a time: most tests wait on a training
+# process, so the second core is otherwise idle.
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 demo: $(STAMP)
 	$(PY) -m atm_jax.pipeline \

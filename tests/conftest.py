@@ -1,15 +1,25 @@
 """Test set-up: 8 fake CPU devices (set before JAX starts), quiet TensorFlow,
-and one compilation cache for the session, so that the many subprocess runs
-of the same tiny configs compile each step once."""
-import atexit
+and one compilation cache for all test processes (the suite's workers and
+the CLI runs they start), so that each tiny config's step compiles once."""
 import os
-import shutil
-import tempfile
 
 os.environ.setdefault("XLA_FLAGS", "--xla_force_host_platform_device_count=8")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
-if "JAX_COMPILATION_CACHE_DIR" not in os.environ:
-  _CACHE = tempfile.mkdtemp(prefix="atm_jax_test_compilations_")
-  atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
-  os.environ["JAX_COMPILATION_CACHE_DIR"] = _CACHE
+os.environ.setdefault(
+    "JAX_COMPILATION_CACHE_DIR",
+    os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                 ".pytest_cache", "jax_compilations"))
+
+# The longest test files, started first so that `pytest -n 2` (make test)
+# does not end with one worker running them alone.
+_LONGEST_FIRST = ("tests/test_pipeline.py", "tests/reliability/",
+                  "tests/test_train.py", "tests/convert/test_converted_runs.py",
+                  "tests/test_eval.py", "tests/trainer/test_distillation_step.py")
+
+
+def pytest_collection_modifyitems(items):
+  def rank(item):
+    return next((index for index, prefix in enumerate(_LONGEST_FIRST)
+                 if item.nodeid.startswith(prefix)), len(_LONGEST_FIRST))
+  items.sort(key=rank)

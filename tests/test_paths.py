@@ -7,6 +7,7 @@ import gin
 import pytest
 
 from atm_jax import cli, paths
+from atm_jax import configurables  # noqa: F401  (registers gin names)
 from atm_jax.errors import UserError
 
 PRETRAIN = "gin_configs/experiments/pretrain_tiny.gin"

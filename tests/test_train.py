@@ -1,4 +1,6 @@
-"""`python -m atm_jax.train` end to end: artefacts, SIGKILL resume, clear errors."""
+"""`python -m atm_jax.train` end to end: artefacts, resume, clear errors.
+
+Kills at random moments are tried in tests/reliability/test_sigkill.py."""
 import glob
 import json
 import os
@@ -75,42 +77,6 @@ def test_run_writes_every_artefact_and_learns(reference_run):
   first, last = sum(losses[s] for s in range(1, 6)), sum(
       losses[s] for s in range(STEPS - 4, STEPS + 1))
   assert last < first - 5 * 0.5  # at least half a nat lower on average
-
-
-def _kill_after_step(command, model_dir, step):
-  """Start training, SIGKILL it once `step` has been logged."""
-  process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
-  metrics = os.path.join(model_dir, "metrics.jsonl")
-  deadline = time.time() + 300
-  while time.time() < deadline and process.poll() is None:
-    try:
-      if os.path.exists(metrics) and max(_train_losses(model_dir) or [0]) >= step:
-        break
-    except json.JSONDecodeError:  # a line caught half-written; look again
-      pass
-    time.sleep(0.05)
-  process.send_signal(signal.SIGKILL)
-  process.wait()
-  return process.returncode
-
-
-def test_sigkill_then_rerun_gives_the_uninterrupted_losses(
-    reference_run, text_glob, tmp_path):
-  model_dir = str(tmp_path / "killed")
-  args = (f"--gin.MODEL_DIR='{model_dir}'", f"--gin.TEXT_GLOB='{text_glob}'",
-          "--gin.VOCAB_PATH="
-          f"'{os.path.join(reference_run, 'vocab', 'spm.model')}'")
-  returncode = _kill_after_step(_command(*args), model_dir, 25)
-  assert returncode == -signal.SIGKILL
-  killed_at = max(_train_losses(model_dir))
-  assert 25 <= killed_at < STEPS
-  _run(*args)
-  expected = _train_losses(reference_run)
-  resumed = _train_losses(model_dir)
-  last_checkpoint = killed_at - killed_at % 10
-  for step in range(last_checkpoint + 1, STEPS + 1):
-    assert resumed[step] == pytest.approx(expected[step], abs=1e-6), step
 
 
 def _error_line(result):

@@ -115,6 +115,7 @@ class Checkpointer:
         handler_registry=_handler_registry())
     self._wait_after_save = not async_save
     self._step_in_flight: int | None = None
+    self._save_failure_reported = False
 
   @property
   def directory(self) -> str:
@@ -201,6 +202,7 @@ class Checkpointer:
     integrity.write_manifest(temporary if temporary.exists() else final)
 
   def _save_failed(self, step: int, error: Exception) -> UserError:
+    self._save_failure_reported = True
     final = epath.Path(self._step_dir(step))
     temporary = final.parent / (final.name + _TMP_SUFFIX)
     if jax.process_index() == 0 and temporary.exists():
@@ -314,11 +316,16 @@ class Checkpointer:
     self.check_last_save(wait=True)
 
   def close(self) -> None:
-    """Finishes pending writes and deletions; orbax needs this before exit."""
+    """Finishes pending writes and deletions; orbax needs this before exit.
+    Orbax raises a failed save again here; once reported, it is not news."""
     try:
       self.check_last_save(wait=True)
     finally:
-      self._manager.close()
+      try:
+        self._manager.close()
+      except Exception:  # pylint: disable=broad-except
+        if not self._save_failure_reported:
+          raise
 
   def __enter__(self) -> Checkpointer:
     return self
