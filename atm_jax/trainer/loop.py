@@ -155,8 +155,9 @@ class Trainer:
 
   # -- running ---------------------------------------------------------------
   def prepare(self) -> tuple[TrainState, object, int]:
-    """Every check that reads the run's inputs, then (state, frozen, first
-    step): nothing has been written to MODEL_DIR yet."""
+    """Every check that reads the run's inputs (vocabulary, teacher, the
+    checkpoint to resume from), then (state, frozen, first step); the run's
+    config and metrics are written only after this."""
     self.check_vocabulary()
     frozen = self.load_frozen()
     state, start = self.initial_state(frozen)
