@@ -37,9 +37,10 @@ def _trained_steps(model_dir: str) -> int:
 def _kill_once(command: list[str], model_dir: str, during_save: bool,
                rng: random.Random) -> str:
   """Starts training and SIGKILLs it: inside a save (as soon as a new
-  temporary checkpoint folder shows) or at a random moment of training.
-  Returns where the kill landed: "save", "training" or "" if the run
-  finished first."""
+  temporary checkpoint folder shows) or at a random moment of training (a
+  random 1 to 9 steps after the first new one, plus up to 20 ms). Returns
+  where the kill landed: "save", "training" or "" if the run finished
+  first."""
   left_over = _temporary_folders(model_dir)
   process = subprocess.Popen(command, cwd=harness.ROOT,
                              env=harness.environment(),
@@ -48,10 +49,13 @@ def _kill_once(command: list[str], model_dir: str, during_save: bool,
   started = _trained_steps(model_dir)
   while process.poll() is None and _trained_steps(model_dir) <= started:
     time.sleep(0.005)
-  deadline = time.time() + rng.uniform(0.0, 1.5)
+  target = _trained_steps(model_dir) + rng.randint(1, 9)
+  delay = rng.uniform(0.0, 0.02)
   while process.poll() is None:
     saving = bool(_temporary_folders(model_dir) - left_over)
-    if saving if during_save else time.time() >= deadline:
+    if not during_save and _trained_steps(model_dir) >= target:
+      time.sleep(delay)
+    if saving if during_save else _trained_steps(model_dir) >= target:
       process.send_signal(signal.SIGKILL)
       process.wait()
       return ("save" if _temporary_folders(model_dir) - left_over
