@@ -13,6 +13,7 @@ import time
 import pytest
 
 from atm_jax.data.synthetic import write_text_file
+from tests.reliability import harness
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STEPS = 80
@@ -35,18 +36,6 @@ def _run(*args, check=True):
   if check and result.returncode:
     raise AssertionError(f"train failed:\n{result.stderr[-3000:]}")
   return result
-
-
-def _train_losses(model_dir):
-  """Loss per step; a step logged twice (before a kill and after) keeps the
-  later value."""
-  losses = {}
-  with open(os.path.join(model_dir, "metrics.jsonl")) as f:
-    for line in f:
-      record = json.loads(line)
-      if record["split"] == "train":
-        losses[record["step"]] = record["loss"]
-  return losses
 
 
 @pytest.fixture(scope="module")
@@ -72,35 +61,28 @@ def test_run_writes_every_artefact_and_learns(reference_run):
   assert os.path.isdir(os.path.join(reference_run, "checkpoints", str(STEPS)))
   with open(os.path.join(reference_run, "config.gin")) as f:
     assert "EncoderConfig.num_layers = 2" in f.read()
-  losses = _train_losses(reference_run)
+  losses = harness.losses(reference_run)
   assert sorted(losses) == list(range(1, STEPS + 1))
   first, last = sum(losses[s] for s in range(1, 6)), sum(
       losses[s] for s in range(STEPS - 4, STEPS + 1))
   assert last < first - 5 * 0.5  # at least half a nat lower on average
 
 
-def _error_line(result):
-  assert result.returncode == 2, result.stderr[-2000:]
-  assert "Traceback" not in result.stderr
-  last = result.stderr.strip().splitlines()[-1]
-  assert last.startswith("error: ")
-  return last
-
-
 def test_unset_model_dir_is_one_sentence(text_glob):
-  line = _error_line(_run(f"--gin.TEXT_GLOB='{text_glob}'", check=False))
+  line = harness.error_line(_run(f"--gin.TEXT_GLOB='{text_glob}'",
+                                 check=False))
   assert "MODEL_DIR is required" in line and "--gin.MODEL_DIR" in line
 
 
 def test_mesh_that_does_not_divide_the_devices(text_glob, tmp_path):
-  line = _error_line(_run(f"--gin.MODEL_DIR='{tmp_path}'",
+  line = harness.error_line(_run(f"--gin.MODEL_DIR='{tmp_path}'",
                           f"--gin.TEXT_GLOB='{text_glob}'",
                           "--gin.MeshConfig.data=3", check=False))
   assert "does not divide" in line
 
 
 def test_text_glob_matching_nothing(tmp_path):
-  line = _error_line(_run(f"--gin.MODEL_DIR='{tmp_path}'",
+  line = harness.error_line(_run(f"--gin.MODEL_DIR='{tmp_path}'",
                           f"--gin.TEXT_GLOB='{tmp_path}/none/*.txt'",
                           check=False))
   assert "matches no file" in line and "TEXT_GLOB" in line
@@ -109,7 +91,7 @@ def test_text_glob_matching_nothing(tmp_path):
 def test_checkpoint_of_another_size_is_refused_and_kept(reference_run,
                                                         text_glob):
   before = sorted(os.listdir(os.path.join(reference_run, "checkpoints")))
-  line = _error_line(_run(f"--gin.MODEL_DIR='{reference_run}'",
+  line = harness.error_line(_run(f"--gin.MODEL_DIR='{reference_run}'",
                           f"--gin.TEXT_GLOB='{text_glob}'",
                           "--gin.EncoderConfig.embed_dim=32",
                           f"--gin.TRAIN_STEPS={STEPS + 10}", check=False))
@@ -125,8 +107,8 @@ def test_init_checkpoint_starts_from_another_runs_parameters(reference_run,
   _run(f"--gin.MODEL_DIR='{tmp_path}'", f"--gin.TEXT_GLOB='{text_glob}'",
        f"--gin.VOCAB_PATH='{vocab}'", f"--gin.INIT_CHECKPOINT='{reference_run}'",
        "--gin.TRAIN_STEPS=3")
-  scratch_first = _train_losses(reference_run)[1]
-  assert _train_losses(str(tmp_path))[1] < scratch_first - 0.5
+  scratch_first = harness.losses(reference_run)[1]
+  assert harness.losses(str(tmp_path))[1] < scratch_first - 0.5
 
 
 def test_sigterm_saves_a_checkpoint_and_stops(reference_run, text_glob,
@@ -147,7 +129,7 @@ def test_sigterm_saves_a_checkpoint_and_stops(reference_run, text_glob,
   output, _ = process.communicate(timeout=300)
   assert process.returncode == 0, output[-2000:]
   assert "Stopped by SIGTERM" in output
-  stopped_at = max(_train_losses(str(tmp_path)))
+  stopped_at = max(harness.losses(str(tmp_path)))
   assert stopped_at < STEPS
   assert os.listdir(tmp_path / "checkpoints") == [str(stopped_at)]
 
@@ -166,7 +148,7 @@ def test_resume_onto_another_mesh_shape(reference_run, text_glob, tmp_path):
       cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
   assert result.returncode == 0, result.stderr[-3000:]
   assert f"Resuming from step {STEPS}" in result.stdout
-  losses = _train_losses(str(model_dir))
+  losses = harness.losses(str(model_dir))
   assert set(range(STEPS + 1, STEPS + 4)) <= set(losses)
   assert losses[STEPS + 3] < losses[1]
 
@@ -206,7 +188,7 @@ def test_distillation_refuses_another_vocabulary(reference_run, text_glob,
                   f"--input_glob={other_text}", "--vocab_size=1000",
                   f"--output={other_vocab}"], cwd=ROOT, check=True,
                  capture_output=True)
-  line = _error_line(_distill(f"--gin.MODEL_DIR='{tmp_path}/run'",
+  line = harness.error_line(_distill(f"--gin.MODEL_DIR='{tmp_path}/run'",
                               f"--gin.TEXT_GLOB='{text_glob}'",
                               f"--gin.TEACHER_CHECKPOINT='{reference_run}'",
                               f"--gin.VOCAB_PATH='{other_vocab}'"))
@@ -216,7 +198,7 @@ def test_distillation_refuses_another_vocabulary(reference_run, text_glob,
 def test_distillation_without_a_teacher_checkpoint(reference_run, text_glob,
                                                    tmp_path):
   vocab = os.path.join(reference_run, "vocab", "spm.model")
-  line = _error_line(_distill(f"--gin.MODEL_DIR='{tmp_path}/run'",
+  line = harness.error_line(_distill(f"--gin.MODEL_DIR='{tmp_path}/run'",
                               f"--gin.TEXT_GLOB='{text_glob}'",
                               f"--gin.TEACHER_CHECKPOINT='{tmp_path}/none'",
                               f"--gin.VOCAB_PATH='{vocab}'"))

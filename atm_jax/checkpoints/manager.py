@@ -197,14 +197,12 @@ class Checkpointer:
     the temporary folder: the checksums go in with the step, atomically."""
     if jax.process_index() != 0:
       return
-    final = epath.Path(self._step_dir(self._step_in_flight))
-    temporary = final.parent / (final.name + _TMP_SUFFIX)
+    final, temporary = self._step_folders(self._step_in_flight)
     integrity.write_manifest(temporary if temporary.exists() else final)
 
   def _save_failed(self, step: int, error: Exception) -> UserError:
     self._save_failure_reported = True
-    final = epath.Path(self._step_dir(step))
-    temporary = final.parent / (final.name + _TMP_SUFFIX)
+    final, temporary = self._step_folders(step)
     if jax.process_index() == 0 and temporary.exists():
       temporary.rmtree()
     self._manager.reload()
@@ -332,6 +330,11 @@ class Checkpointer:
 
   def __exit__(self, *exc_info: object) -> None:
     self.close()
+
+  def _step_folders(self, step: int) -> tuple[epath.Path, epath.Path]:
+    """A step's committed folder and the temporary one orbax writes first."""
+    final = epath.Path(self._step_dir(step))
+    return final, final.parent / (final.name + _TMP_SUFFIX)
 
   def _step_dir(self, step: int) -> str:
     return str(ocp.step.build_step_path(
