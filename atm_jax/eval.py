@@ -7,7 +7,10 @@
       --gin.NLU_FORMAT=... --gin.VOCAB_PATH=...
 
 Writes RUN_DIR/eval/<split>/metrics-<step>.json, predictions-<step>.jsonl
-and TensorBoard events; evaluated steps are skipped on a rerun.
+and TensorBoard events; evaluated steps are skipped on a rerun. NLU runs can
+add views of the split, each scored beside it under views/<view>/ and printed
+on a line of its own: --gin.EVAL_LOCALES="['de-DE']" (MASSIVE locales,
+zero-shot) and --gin.EVAL_SPOKEN_FORM=True (the split in spoken form).
 """
 
 from absl import flags

@@ -4,13 +4,19 @@ For each checkpoint: restore the parameters, predict every example, turn ids
 back into labels, score with `atm_jax.metrics`, and write, under
 `RUN_DIR/eval/<split>/`, `metrics-<step>.json`, `predictions-<step>.jsonl`
 (one utterance per line: text, gold and predicted intent and slots) and
-TensorBoard events. A step whose metrics file exists is skipped, so a rerun
+TensorBoard events. A step whose metrics files exist is skipped, so a rerun
 (or a continuous evaluator beside training) only does new work.
+
+NLU runs can also be scored on views of the split (`atm_jax.data.nlu_views`:
+other MASSIVE locales, the spoken form) with the same compiled predict
+function: each view writes the same two files under `views/<view>/`, its
+metrics sit under `"views"` in the main metrics file and its TensorBoard
+scalars are `<split>/<view>/<metric>`.
 """
 import json
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import flax.linen as nn
 import gin
@@ -20,7 +26,7 @@ from clu import metric_writers
 
 from atm_jax import metrics
 from atm_jax.checkpoints.init_from import find_checkpoint, restore_params
-from atm_jax.data import nlu_pipeline
+from atm_jax.data import nlu_pipeline, nlu_views
 from atm_jax.errors import UserError
 from atm_jax.partitioning.mesh import MeshConfig, create_mesh
 from atm_jax.partitioning.partitioner import Partitioner
@@ -72,12 +78,27 @@ def _write_json(path: str, value) -> None:
   os.replace(partial, path)
 
 
+def _write_predictions(path: str, records: list[dict]) -> None:
+  with open(path, "w") as f:
+    f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+def _earlier_views(path: str) -> dict:
+  """Views an earlier evaluation of this step wrote, kept when a rerun adds
+  others."""
+  if not os.path.exists(path):
+    return {}
+  with open(path) as f:
+    return json.load(f).get("views", {})
+
+
 class Evaluator:
   """Scores checkpoints of one model on one split of a task; subclasses say
   how predictions become records and records become metrics."""
 
   def __init__(self, model, task: str, split: str, sequence_length: int,
-               batch_size: int, batches: Callable, output_dir: str):
+               batch_size: int, batches: Callable, output_dir: str,
+               views: Mapping[str, str] | None = None):
     if jax.process_count() > 1:
       raise UserError("atm_jax.eval runs on a single host (it decodes every "
                       "prediction there); run it as one process.")
@@ -85,6 +106,7 @@ class Evaluator:
     self.task, self.split, self.batches = task, split, batches
     self.sequence_length, self.batch_size = sequence_length, batch_size
     self.output_dir = output_dir
+    self.views = dict(views or {})  # view name -> task holding its examples
     os.makedirs(output_dir, exist_ok=True)
     self.partitioner = Partitioner(create_mesh(MeshConfig()))
     self.abstract, shardings = self.partitioner.abstract_state(
@@ -108,9 +130,18 @@ class Evaluator:
   def metrics_path(self, step: int) -> str:
     return os.path.join(self.output_dir, f"metrics-{step}.json")
 
-  def predictions(self, params) -> list[dict]:
+  def view_dir(self, view: str) -> str:
+    return os.path.join(self.output_dir, "views", view)
+
+  def is_evaluated(self, step: int) -> bool:
+    """Every file this evaluator would write for `step` is there."""
+    folders = [self.output_dir] + [self.view_dir(v) for v in self.views]
+    return all(os.path.exists(os.path.join(folder, f"metrics-{step}.json"))
+               for folder in folders)
+
+  def predictions(self, params, task: str) -> list[dict]:
     records = []
-    for batch in self.batches(self.task, self.split, self.sequence_length,
+    for batch in self.batches(task, self.split, self.sequence_length,
                               self.batch_size, shuffle=False, seed=0,
                               num_epochs=1):
       numeric = {k: v for k, v in batch.items()
@@ -121,23 +152,46 @@ class Evaluator:
       records.extend(self.decode(batch, predicted))
     return records
 
-  def evaluate(self, checkpoints_dir: str, step: int) -> dict:
-    params = restore_params(os.path.join(checkpoints_dir, str(step)),
-                            self.abstract)
+  def scored(self, params, task: str, step: int) -> tuple[dict, list[dict]]:
+    """(report, records) of one task's split at `step`."""
     started = time.time()
-    records = self.predictions(params)
+    records = self.predictions(params, task)
     report = self.score(records)
     report.update(step=step, split=self.split,
                   seconds=round(time.time() - started, 2))
     report.setdefault("num_examples", len(records))
-    with open(os.path.join(self.output_dir, f"predictions-{step}.jsonl"),
-              "w") as f:
-      f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    return report, records
+
+  def evaluate_view(self, params, view: str, step: int) -> dict:
+    report, records = self.scored(params, self.views[view], step)
+    folder = self.view_dir(view)
+    os.makedirs(folder, exist_ok=True)
+    _write_predictions(os.path.join(folder, f"predictions-{step}.jsonl"),
+                       records)
+    _write_json(os.path.join(folder, f"metrics-{step}.json"), report)
+    return report
+
+  def evaluate(self, checkpoints_dir: str, step: int) -> dict:
+    """Scores the split and its views; the main metrics file is written
+    last, so a step cut short is evaluated again."""
+    params = restore_params(os.path.join(checkpoints_dir, str(step)),
+                            self.abstract)
+    report, records = self.scored(params, self.task, step)
+    views = {view: self.evaluate_view(params, view, step)
+             for view in self.views}
+    _write_predictions(
+        os.path.join(self.output_dir, f"predictions-{step}.jsonl"), records)
+    scalars = {f"{self.split}/{k}": v for k, v in report.items()
+               if isinstance(v, float)}
+    for view, view_report in views.items():
+      scalars.update({f"{self.split}/{view}/{k}": v for k, v in
+                      view_report.items() if isinstance(v, float)})
     writer = metric_writers.SummaryWriter(
         os.path.join(self.output_dir, "tensorboard"))
-    writer.write_scalars(step, {f"{self.split}/{k}": v for k, v in
-                                report.items() if isinstance(v, float)})
+    writer.write_scalars(step, scalars)
     writer.close()
+    if views:
+      report["views"] = {**_earlier_views(self.metrics_path(step)), **views}
     _write_json(self.metrics_path(step), report)
     return report
 
@@ -191,33 +245,57 @@ class XnliEvaluator(Evaluator):
 EVALUATORS = {"nlu": NluEvaluator, "xnli": XnliEvaluator}
 
 
+def _views(kind: str, task: str, split: str, locales: Sequence[str],
+           spoken_form: bool) -> dict[str, str]:
+  """View name -> its task, registered before any checkpoint is read."""
+  if kind == "nlu":
+    return nlu_views.register_views(task, split, locales, spoken_form)
+  if locales or spoken_form:
+    raise UserError(f"EVAL_LOCALES and EVAL_SPOKEN_FORM apply to NLU runs; "
+                    f"leave them unset for evaluate.kind {kind!r}.")
+  return {}
+
+
+def _print_summaries(evaluator: Evaluator, step: int, report: dict) -> None:
+  """One line for the split, then one per view."""
+  lines = [(f"step {step}", report)] + [
+      (f"step {step} | {view}", report["views"][view])
+      for view in evaluator.views]
+  for prefix, shown in lines:
+    print(f"{prefix} | {evaluator.summary(shown)} | "
+          f"{shown['num_examples']} examples", flush=True)
+
+
 @gin.configurable
 def evaluate(model=gin.REQUIRED, task: str = gin.REQUIRED,
              checkpoint_path: str = gin.REQUIRED, batches=gin.REQUIRED,
              sequence_length: int = gin.REQUIRED, split: str = "test",
              batch_size: int = 64, kind: str = "nlu",
-             wait_seconds: float = 0.0,
-             poll_seconds: float = 10.0) -> dict[int, dict]:
+             wait_seconds: float = 0.0, poll_seconds: float = 10.0,
+             locales: Sequence[str] = (),
+             spoken_form: bool = False) -> dict[int, dict]:
   """Evaluates every not yet evaluated checkpoint under `checkpoint_path`;
   with `wait_seconds` > 0 keeps watching for new ones until none has come
-  for that long. Returns the reports written by this call, by step."""
+  for that long. NLU runs are also scored on the same split of each MASSIVE
+  locale in `locales` and, with `spoken_form`, on its spoken form. Returns
+  the reports written by this call, by step."""
   if kind not in EVALUATORS:
     raise UserError(f"evaluate.kind must be one of {sorted(EVALUATORS)}, got "
                     f"{kind!r}.")
+  views = _views(kind, task, split, locales, spoken_form)
   output_dir = os.path.join(run_directory(checkpoint_path), "eval", split)
   evaluator = EVALUATORS[kind](model, task, split, sequence_length,
-                               batch_size, batches, output_dir)
+                               batch_size, batches, output_dir, views)
   results: dict[int, dict] = {}
   last_new = time.time()
   while True:
     checkpoints_dir, steps = checkpoint_steps(checkpoint_path)
-    done = [s for s in steps if os.path.exists(evaluator.metrics_path(s))]
+    done = [s for s in steps if evaluator.is_evaluated(s)]
     if done and not results:
       print(f"Skipping {len(done)} evaluated checkpoint(s): {done}", flush=True)
     for step in sorted(set(steps) - set(done)):
       results[step] = evaluator.evaluate(checkpoints_dir, step)
-      print(f"step {step} | {evaluator.summary(results[step])} | "
-            f"{results[step]['num_examples']} examples", flush=True)
+      _print_summaries(evaluator, step, results[step])
       last_new = time.time()
     if time.time() - last_new >= wait_seconds:
       return results

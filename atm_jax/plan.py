@@ -40,6 +40,8 @@ FLAGS = flags.FLAGS
 def _run() -> None:
   sizes = fake_devices.parse_mesh(FLAGS.mesh)
   report_dir = FLAGS.memory_report_dir
+  if report_dir:  # XLA dumps only what it compiles: no cached executables
+    os.environ.pop("JAX_COMPILATION_CACHE_DIR", None)
   fake_devices.request(math.prod(sizes.values()),
                        buffer_report.dump_flags(report_dir) if report_dir
                        else "")

@@ -78,6 +78,8 @@ def test_every_checkpoint_is_evaluated_once(nlu_data, run_dir):
   report = json.load(open(os.path.join(out, "metrics-30.json")))
   assert report["num_examples"] == 60
   assert report["unseen_intents"] == 1
+  assert "views" not in report and not os.path.exists(
+      os.path.join(out, "views"))
   assert 0.0 <= report["intent_accuracy"] <= 59 / 60
   predictions = open(os.path.join(out, "predictions-30.jsonl")).readlines()
   assert len(predictions) == 60
@@ -109,3 +111,58 @@ def test_a_checkpoint_of_another_encoder(nlu_data, run_dir):
       run_dir, "checkpoints", "30"), "--gin.EncoderConfig.embed_dim=32",
       "--gin.EVAL_SPLIT='validation'"))  # not evaluated yet
   assert "another architecture" in line and "(32" in line
+
+
+@pytest.fixture(scope="module")
+def two_locales(nlu_data, tmp_path_factory):
+  """The run's en-US file beside a de-DE copy of it."""
+  folder = tmp_path_factory.mktemp("locales")
+  english = open(os.path.join(nlu_data[0], "en-US.jsonl")).read()
+  (folder / "en-US.jsonl").write_text(english)
+  (folder / "de-DE.jsonl").write_text(
+      english.replace('"locale": "en-US"', '"locale": "de-DE"'))
+  return str(folder / "en-US.jsonl")
+
+
+def _tensorboard_tags(folder):
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  return {value.tag for path in glob.glob(os.path.join(folder, "events.*"))
+          for event in tf.compat.v1.train.summary_iterator(path)
+          for value in event.summary.value}
+
+
+def _without_seconds(report):
+  return {k: v for k, v in report.items() if k != "seconds"}
+
+
+def test_locale_and_spoken_views(nlu_data, run_dir, two_locales):
+  result = _evaluate(
+      nlu_data, os.path.join(run_dir, "checkpoints", "10"),
+      f"--gin.NLU_DATA_DIR='{two_locales}'", "--gin.EVAL_SPLIT='validation'",
+      "--gin.EVAL_LOCALES=['en-US', 'de-DE']", "--gin.EVAL_SPOKEN_FORM=True")
+  assert result.returncode == 0, result.stderr[-3000:]
+  out = os.path.join(run_dir, "eval", "validation")
+  report = json.load(open(os.path.join(out, "metrics-10.json")))
+  assert sorted(report["views"]) == ["de-DE", "en-US", "spoken"]
+  for view, view_report in report["views"].items():
+    folder = os.path.join(out, "views", view)
+    assert json.load(open(os.path.join(folder, "metrics-10.json"))) == (
+        view_report)
+    assert view_report["num_examples"] == 50
+    assert len(open(os.path.join(folder, "predictions-10.jsonl")
+                    ).readlines()) == 50
+    assert f"step 10 | {view} | intent acc" in result.stdout
+  main = _without_seconds({k: v for k, v in report.items() if k != "views"})
+  assert _without_seconds(report["views"]["de-DE"]) == main
+  assert _without_seconds(report["views"]["en-US"]) == main
+  assert {"validation/de-DE/intent_accuracy", "validation/spoken/slot_f1",
+          "validation/intent_accuracy"} <= _tensorboard_tags(
+              os.path.join(out, "tensorboard"))
+
+
+def test_a_missing_locale_stops_before_any_work(nlu_data, run_dir):
+  line = _error_line(_evaluate(nlu_data, run_dir, "--gin.EVAL_SPLIT='train'",
+                               "--gin.EVAL_LOCALES=['en-US', 'xx-XX']"))
+  assert line == (f"error: No <locale>.jsonl for xx-XX in {nlu_data[0]}; set "
+                  "EVAL_LOCALES to locales found there: en-US.")
+  assert not os.path.exists(os.path.join(run_dir, "eval", "train"))

@@ -37,7 +37,13 @@ PipelineConfig.stage2_bindings = []
 PipelineConfig.student_bindings = []
 PipelineConfig.finetune_bindings = [{finetune!r}]
 PipelineConfig.xnli_bindings = []
+PipelineConfig.nlu_seeds = 2
+PipelineConfig.scratch_controls = False
+PipelineConfig.bootstrap_replicates = 200
 """
+# data, vocab, 5 pretraining runs, 5 models x 2 seeds x (fine-tune, eval),
+# 2 teachers x (XNLI fine-tune, eval)
+STAGES = 2 + 5 + 20 + 4
 
 
 def _write_xnli(root: str) -> str:
@@ -80,18 +86,27 @@ def finished(tmp_path_factory):
 
 def test_every_stage_runs_and_the_report_has_every_model(finished):
   _, work_dir, stdout = finished
-  assert "==> [21/21] xnli_stage2_teacher_eval" in stdout
+  assert f"==> [{STAGES}/{STAGES}] xnli_stage2_teacher_eval" in stdout
   assert "| student_mlm_baseline |" in stdout  # the table is printed
   report = _report(work_dir)
-  assert list(report["nlu"]) == list(NLU_MODELS)
-  for metrics in report["nlu"].values():
+  assert sorted(report["nlu"]) == sorted([*NLU_MODELS, "bag_of_words"])
+  for model in NLU_MODELS:
+    metrics = report["nlu"][model]
     assert metrics["num_examples"] == TEST_EXAMPLES
     assert 0.0 <= metrics["slot_f1"] <= 1.0
-  assert len(report["comparisons"]) == 5
+    seeds = [run["slot_f1"] for run in report["nlu_seeds"][model]]
+    assert len(seeds) == 2
+    assert metrics["slot_f1"] == pytest.approx(sum(seeds) / 2)
+  assert len(report["comparisons"]) == 5 + 2  # and two against the floor
+  for comparison in report["comparisons"]:
+    for row in comparison["errors"].values():
+      if row["interval"] is not None:
+        assert row["interval"][0] <= row["interval"][1]
+        assert row["verdict"] in ("held", "opposite", "not significant")
   for xnli in report["xnli"].values():
     assert sorted(xnli["per_language"]) == sorted(xnli_tsv.LANGUAGES)
   with open(os.path.join(work_dir, "report.md"), encoding="utf-8") as f:
-    assert "## The paper's comparisons" in f.read()
+    assert "95% confidence interval" in f.read()
   for name in ("training_curves.png", "error_rates.png"):
     with open(os.path.join(work_dir, name), "rb") as f:
       assert f.read(8) == b"\x89PNG\r\n\x1a\n"
@@ -99,8 +114,8 @@ def test_every_stage_runs_and_the_report_has_every_model(finished):
 
 def test_each_stage_is_an_ordinary_run_in_its_folder(finished):
   _, work_dir, _ = finished
-  for name in ("stage1_teacher", "student_from_stage2", "nlu_stage2_teacher",
-               "xnli_stage1_teacher"):
+  for name in ("stage1_teacher", "student_from_stage2",
+               "nlu_stage2_teacher_seed1", "xnli_stage1_teacher"):
     assert os.path.isdir(os.path.join(work_dir, name, "checkpoints", "4"))
   with open(os.path.join(work_dir, "student_from_stage1", "config.gin")) as f:
     assert os.path.join(work_dir, "stage1_teacher") in f.read()
@@ -111,14 +126,15 @@ def test_rerun_skips_finished_stages_and_redoes_a_lost_one(finished):
   checkpoint and evaluation are gone; the rerun redoes just that stage."""
   tmp, work_dir, _ = finished
   before = _report(work_dir)
-  name = "nlu_student_mlm_baseline"
+  name = "nlu_student_mlm_baseline_seed1"
   for stage in (name, f"{name}_eval"):
     os.remove(os.path.join(work_dir, "stages", f"{stage}.json"))
   shutil.rmtree(os.path.join(work_dir, name, "checkpoints", "4"))
   shutil.rmtree(os.path.join(work_dir, name, "eval"))
   result = _pipeline(tmp, work_dir)
   assert result.returncode == 0, result.stderr[-3000:]
-  assert result.stdout.count("skipped") == 21 - 2
+  # all but the two redone, and the bag-of-words floor and the speed table
+  assert result.stdout.count("skipped") == STAGES
   assert f"] {name}\n" in result.stdout
   after = _report(work_dir)
   assert after["nlu"] == before["nlu"] and after["xnli"] == before["xnli"]
@@ -129,7 +145,8 @@ def test_changed_settings_of_a_finished_stage_are_refused(finished):
   result = _pipeline(tmp, work_dir,
                      finetune="OptimizerConfig.peak_learning_rate = 1e-3")
   assert result.returncode == 2
-  assert "error: Stage nlu_stage1_teacher already finished" in result.stderr
+  assert ("error: Stage nlu_stage1_teacher_seed0 already finished"
+          in result.stderr)
   assert len(result.stderr.strip().splitlines()[-1]) > 0
 
 

@@ -197,18 +197,31 @@ def _print_summary(sources: dict[str, str | None],
   print(line + ".")
 
 
-def restore_params(path: str, abstract_params: Any) -> Any:
-  """Every parameter of `abstract_params` from the checkpoint at `path`.
-
-  For frozen parameters such as a distillation teacher: nothing may fall
-  back to fresh values, so a checkpoint of another architecture is refused,
-  naming the first parameter that is missing or shaped differently.
-  """
+def checkpoint_params(path: str) -> dict[str, Any]:
+  """Array metadata (shape, dtype) of the params of the checkpoint at `path`,
+  keyed by path, read without restoring any array."""
   checkpoints_dir, step = find_checkpoint(path)
   step_dir = ocp.step.build_step_path(
       epath.Path(checkpoints_dir), ocp.step.standard_name_format(), step)
   with ocp.Checkpointer(ocp.PyTreeCheckpointHandler()) as reader:
-    stored = _stored_params(reader, step_dir)
+    return _stored_params(reader, step_dir)
+
+
+def restore_params(path: str, abstract_params: Any,
+                   unused: Sequence[str] = ()) -> Any:
+  """Every parameter of `abstract_params` from the checkpoint at `path`.
+
+  For frozen parameters such as a distillation teacher: nothing may fall
+  back to fresh values, so a checkpoint of another architecture is refused,
+  naming the first parameter that is missing or shaped differently. The
+  checkpoint's top-level subtrees named in `unused` are ignored (a teacher's
+  MLM head when it teaches without it).
+  """
+  checkpoints_dir, step = find_checkpoint(path)
+  step_dir = ocp.step.build_step_path(
+      epath.Path(checkpoints_dir), ocp.step.standard_name_format(), step)
+  stored = {name: meta for name, meta in checkpoint_params(path).items()
+            if name.split("/")[0] not in unused}
   mismatch = shape_mismatch(abstract_params, stored)
   if mismatch:
     raise UserError(

@@ -100,8 +100,8 @@ def convert(folder: str, output: str) -> EncoderConfig:
   finally:
     shutil.rmtree(staging, ignore_errors=True)
   head = "with its MLM head" if has_head else (
-      "without an MLM head (the checkpoint has none: fine-tune or evaluate "
-      "it, but it cannot be a distillation teacher)")
+      "without an MLM head (the checkpoint has none; as a distillation "
+      "teacher, set DistillationModel.teacher_head = False)")
   print(f"Converted {config.num_layers} layers x {config.embed_dim} "
         f"({config.vocab_size} ids) {head} into {output}.", flush=True)
   return config

@@ -36,7 +36,8 @@ def task_labels(task_name: str) -> LabelVocab:
   return _TASK_LABELS[task_name]
 
 
-def _task(task_name: str, split: str) -> seqio.Task:
+def nlu_task(task_name: str, split: str) -> seqio.Task:
+  """A registered NLU task that has `split`, else one sentence saying so."""
   task_labels(task_name)  # Fails clearly for a name that is no NLU task.
   task = seqio.get_mixture_or_task(task_name)
   if split not in task.splits:
@@ -77,7 +78,7 @@ def nlu_batches(
   """
   rows = pipeline.rows_per_process(batch_size, process_index,
                                    process_count)
-  task = _task(task_name, split)
+  task = nlu_task(task_name, split)
   shard_info = (seqio.ShardInfo(process_index, process_count)
                 if process_count > 1 else None)
   dataset = task.get_dataset(

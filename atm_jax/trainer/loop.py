@@ -11,7 +11,8 @@ import numpy as np
 import seqio
 
 from atm_jax import paths
-from atm_jax.checkpoints.init_from import (find_checkpoint,
+from atm_jax.checkpoints.init_from import (checkpoint_params,
+                                           find_checkpoint,
                                            init_params_from_checkpoint,
                                            restore_params)
 from atm_jax.checkpoints.manager import Checkpointer
@@ -30,6 +31,7 @@ from atm_jax.trainer.signals import StopRequest
 from atm_jax.trainer.state import TrainState
 
 EVAL_SEED_OFFSET = 1_000_003
+_TOKEN_EMBEDDING = "encoder/embeddings/token_embedding"
 
 
 class Trainer:
@@ -80,8 +82,9 @@ class Trainer:
                       "TEACHER_CHECKPOINT is not set; add "
                       "--gin.TEACHER_CHECKPOINT=\"'/path/to/teacher_run'\".")
     self._say(f"Loading the teacher from {self.config.teacher_checkpoint}")
+    unused = () if "mlm_head" in self.frozen_abstract else ("mlm_head",)
     return restore_params(self.config.teacher_checkpoint,
-                          self.frozen_abstract)
+                          self.frozen_abstract, unused=unused)
 
   def initial_state(self, frozen=None):
     """Own latest checkpoint, else `init_checkpoint` params, else scratch."""
@@ -120,6 +123,7 @@ class Trainer:
              if np.issubdtype(np.asarray(value).dtype, np.number)}
 
   def check_vocabulary(self) -> None:
+    self.check_teacher()
     pieces = task_vocabulary(self.config.task).vocab_size
     model_vocab = self.model.config.vocab_size
     if pieces > model_vocab:
@@ -127,25 +131,50 @@ class Trainer:
           f"The vocabulary of task {self.config.task!r} has {pieces} pieces "
           f"but the model's vocab_size is {model_vocab}; set VOCAB_SIZE to at "
           "least the vocabulary size.")
-    if self.config.teacher_checkpoint:
-      self._check_teacher_vocabulary()
+
+  def check_teacher(self) -> None:
+    """The teacher checkpoint fits the model (MLM head, vocabulary) and its
+    vocabulary is the student's; read from metadata, before any compute."""
+    if self.frozen_abstract is None or not self.config.teacher_checkpoint:
+      return
+    stored = checkpoint_params(self.config.teacher_checkpoint)
+    self._check_teacher_head(stored)
+    self._check_teacher_vocabulary()
+    self._check_teacher_vocab_size(stored)
+
+  def _check_teacher_head(self, stored: dict) -> None:
+    """A teacher without an MLM head is refused naming the setting to
+    change, not as a restore mismatch."""
+    if "mlm_head" in self.frozen_abstract and not any(
+        name.startswith("mlm_head/") for name in stored):
+      raise UserError(
+          f"The teacher {self.config.teacher_checkpoint} has no MLM head; set "
+          "DistillationModel.teacher_head = False and distil with the hidden "
+          "and attention terms (e.g. DistillationModel.loss_config = "
+          "@minilm_loss()).")
+
+  def _check_teacher_vocab_size(self, stored: dict) -> None:
+    rows = stored.get(_TOKEN_EMBEDDING)
+    wanted = self.frozen_abstract["encoder"]["embeddings"]["token_embedding"]
+    if rows is not None and rows.shape[0] != wanted.shape[0]:
+      raise UserError(
+          f"The teacher {self.config.teacher_checkpoint} has a vocabulary of "
+          f"{rows.shape[0]} pieces but VOCAB_SIZE is {wanted.shape[0]}; set "
+          f"VOCAB_SIZE = {rows.shape[0]}.")
 
   def _check_teacher_vocabulary(self) -> None:
     """The student's vocabulary must be the teacher's, when the teacher's run
     keeps it in its run dir: a trained spm.model, or the tokenizer of a
     checkpoint imported by atm_jax.convert.hf."""
-    checkpoints_dir, _ = find_checkpoint(self.config.teacher_checkpoint)
-    vocab_dir = os.path.join(os.path.dirname(checkpoints_dir), "vocab")
-    teacher_vocab = os.path.join(vocab_dir, "spm.model")
+    teacher_vocab = teacher_vocab_path(self.config.teacher_checkpoint)
+    if teacher_vocab is None:
+      return
     vocabulary = task_vocabulary(self.config.task)
-    if os.path.exists(teacher_vocab):
+    if os.path.isdir(teacher_vocab):
+      same = vocabulary == load_vocabulary(teacher_vocab)
+    else:
       with open(teacher_vocab, "rb") as f:
         same = getattr(vocabulary, "sp_model", None) == f.read()
-    elif vocab_files.descriptor_path(vocab_dir):
-      teacher_vocab = vocab_dir
-      same = vocabulary == load_vocabulary(vocab_dir)
-    else:
-      return
     if not same:
       name = getattr(vocabulary, "sentencepiece_model_file", None) or getattr(
           vocabulary, "path", vocabulary)
@@ -274,6 +303,36 @@ class Trainer:
   def _say(self, message: str) -> None:
     if self.is_lead:
       print(message, flush=True)
+
+
+def teacher_vocab_path(teacher_checkpoint: str) -> str | None:
+  """The vocabulary kept next to the teacher's checkpoints: vocab/spm.model
+  of our runs, or the vocab/ folder of an imported checkpoint; else None."""
+  checkpoints_dir, _ = find_checkpoint(teacher_checkpoint)
+  vocab_dir = os.path.join(os.path.dirname(checkpoints_dir), "vocab")
+  spm_model = os.path.join(vocab_dir, "spm.model")
+  if os.path.exists(spm_model):
+    return spm_model
+  if vocab_files.descriptor_path(vocab_dir):
+    return vocab_dir
+  return None
+
+
+@gin.configurable
+def teacher_vocabulary(teacher_checkpoint: str | None = gin.REQUIRED) -> str:
+  """VOCAB_PATH's default in the distillation runs: the student must share
+  the teacher's vocabulary, so take it from the teacher's run."""
+  if not teacher_checkpoint:
+    raise UserError("VOCAB_PATH is not set and there is no "
+                    "TEACHER_CHECKPOINT to take it from; set VOCAB_PATH or "
+                    "TEACHER_CHECKPOINT.")
+  path = teacher_vocab_path(teacher_checkpoint)
+  if path is None:
+    raise UserError(
+        f"The teacher run {teacher_checkpoint} keeps no vocabulary (no vocab/ "
+        "folder next to its checkpoints/); set VOCAB_PATH to the teacher's "
+        "vocabulary.")
+  return path
 
 
 def task_vocabulary(task: str) -> seqio.Vocabulary:

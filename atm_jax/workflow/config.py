@@ -1,9 +1,10 @@
 """What one pipeline run is: models, data, and each stage's settings."""
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import gin
 
+from atm_jax.errors import UserError
 from atm_jax.field_types import check_field_types
 from atm_jax.workflow.data_sources import PipelineData
 
@@ -27,6 +28,21 @@ class PipelineConfig:
     student_bindings: for the distilled students and the MLM baseline alike
       (same data, steps and optimizer); `distill_bindings` add to the former.
     xnli: fine-tune and evaluate the teachers on XNLI when the data has it.
+    nlu_seeds: NLU fine-tuning runs per model (seeds 0, 1, ...); the report
+      gives mean and standard deviation, and pools the seeds' predictions for
+      its confidence intervals.
+    scratch_controls: also fine-tune each model size from random
+      initialisation (the no-pretraining control).
+    bootstrap_replicates: resamples of the test utterances per comparison.
+    teacher_import: a released checkpoint folder (config.json,
+      model.safetensors, tokenizer) to use as the teacher instead of
+      pretraining one: it is imported, its vocabulary is used throughout, and
+      each of `student_models` is distilled from it (see
+      PublicTeacherPlanner).
+    student_models: student model files of the imported-teacher plan.
+    size_distill_bindings: extra distillation bindings for one student size
+      (keyed by its model file's base name), e.g. initialising a student of
+      the teacher's width from some of its layers.
   """
   work_dir: str = gin.REQUIRED
   data: Callable[[str], PipelineData] = gin.REQUIRED
@@ -46,6 +62,16 @@ class PipelineConfig:
   finetune_bindings: Sequence[str] = ()
   xnli_bindings: Sequence[str] = ()
   xnli: bool = True
+  nlu_seeds: int = 3
+  scratch_controls: bool = True
+  bootstrap_replicates: int = 2000
+  teacher_import: str | None = None
+  student_models: Sequence[str] = ()
+  size_distill_bindings: Mapping[str, Sequence[str]] = dataclasses.field(
+      default_factory=dict)
 
   def __post_init__(self):
     check_field_types(self)
+    if self.nlu_seeds < 1:
+      raise UserError(f"PipelineConfig.nlu_seeds must be at least 1, got "
+                      f"{self.nlu_seeds}.")

@@ -3,8 +3,10 @@ fresh gin config (its run files plus bindings), finished stages are skipped,
 an interrupted training stage resumes from its own checkpoints."""
 import contextlib
 import dataclasses
+import functools
 import json
 import os
+import shutil
 import time
 from collections.abc import Sequence
 
@@ -19,7 +21,8 @@ from atm_jax.models.config import EncoderConfig
 from atm_jax.workflow import records, report
 from atm_jax.workflow.config import PipelineConfig
 from atm_jax.workflow.data_sources import PipelineData
-from atm_jax.workflow.stages import Stage, StagePlanner, macro
+from atm_jax.workflow.stages import (PublicTeacherPlanner, Stage,
+                                     StagePlanner, macro)
 
 
 @contextlib.contextmanager
@@ -68,17 +71,75 @@ class PipelineRunner:
   def run(self) -> dict:
     os.makedirs(self.work_dir, exist_ok=True)
     data = self._data()
-    vocab_path = self._vocabulary(data)
-    scoped = {scope: scoped_model_bindings(model, scope) for scope, model in
-              (("teacher", self.config.teacher_model),
-               ("student", self.config.student_model))}
-    stages = StagePlanner(self.config, data, vocab_path, scoped).all()
-    results = {}
+    planner = self._planner(data)
+    stages = planner.all()
+    results = {"bag_of_words": self._bag_of_words(data)}
     for index, stage in enumerate(stages, start=3):
       results[stage.name] = self._once(
           index, len(stages) + 2, stage.name, stage.settings(),
           lambda stage=stage: self._execute(stage))
-    return report.write_report(self.config, data, stages, results)
+    speed = self._speed(planner.speed_models())
+    return report.write_report(self.config, data, stages, results, planner,
+                               speed)
+
+  def _bag_of_words(self, data: PipelineData) -> dict:
+    """The floor every model must beat: TF-IDF intents and each word's most
+    frequent tag, on the same test utterances."""
+    from atm_jax.baselines import bag_of_words  # pylint: disable=g-import-not-at-top
+    out_dir = os.path.join(self.work_dir, "bag_of_words")
+    settings = {"data_dir": data.nlu_data_dir, "format": data.nlu_format,
+                "locale": data.nlu_locale}
+
+    def work() -> dict:
+      result = bag_of_words.run(data.nlu_data_dir, data.nlu_format,
+                                data.nlu_locale, out_dir)
+      return {**result,
+              "predictions": os.path.join(out_dir, "predictions.jsonl")}
+
+    return self._once(0, 0, "bag_of_words", settings, work)
+
+  def _speed(self, model_files: dict[str, str]) -> dict:
+    """Inference speed of each model size against the teacher's."""
+    from atm_jax.workflow import speed  # pylint: disable=g-import-not-at-top
+    batch, length = 32, self.config.sequence_length
+
+    def work() -> dict:
+      configs = {}
+      for name, model_file in model_files.items():
+        with stage_config([model_file], []):
+          configs[name] = EncoderConfig()
+      return speed.speed_table(configs, "teacher", batch, length)
+
+    settings = {"models": model_files, "batch": batch, "length": length}
+    return self._once(0, 0, "inference_speed", settings, work)["result"]
+
+  def _planner(self, data: PipelineData) -> StagePlanner:
+    """The ATM plan with its own vocabulary, or the imported-teacher plan
+    with the teacher's."""
+    scoped = functools.cache(scoped_model_bindings)
+    if not self.config.teacher_import:
+      return StagePlanner(self.config, data, self._vocabulary(data), scoped)
+    run_dir = self._import_teacher()
+    with stage_config([os.path.join(run_dir, "model.gin")], []):
+      vocab_size = EncoderConfig().vocab_size
+    return PublicTeacherPlanner(self.config, data,
+                                os.path.join(run_dir, "vocab"), scoped,
+                                vocab_size)
+
+  def _import_teacher(self) -> str:
+    from atm_jax.convert import importer  # pylint: disable=g-import-not-at-top
+    folder = self.config.teacher_import
+    run_dir = os.path.join(self.work_dir, "teacher_import")
+
+    def work() -> dict:
+      if os.path.isdir(run_dir):  # an import killed before its record
+        shutil.rmtree(run_dir)
+      config = importer.convert(folder, run_dir)
+      return {"path": run_dir, "layers": config.num_layers,
+              "embed_dim": config.embed_dim}
+
+    record = self._once(2, 0, "teacher_import", {"checkpoint": folder}, work)
+    return record["result"]["path"]
 
   # -- stages ----------------------------------------------------------------
   def _once(self, index: int, total: int, name: str, settings: dict,
@@ -150,9 +211,12 @@ class PipelineRunner:
                       (macro("CHECKPOINT_PATH", checkpoint),)):
       split = bound_value("evaluate.split")
       evaluation.evaluate()
-    path = os.path.join(stage.run_dir, "eval", split, f"metrics-{step}.json")
-    with open(path, encoding="utf-8") as f:
-      return json.load(f)
+    folder = os.path.join(stage.run_dir, "eval", split)
+    with open(os.path.join(folder, f"metrics-{step}.json"),
+              encoding="utf-8") as f:
+      result = json.load(f)
+    result["predictions"] = os.path.join(folder, f"predictions-{step}.jsonl")
+    return result
 
 
 def _describe(value) -> dict:

@@ -15,6 +15,8 @@ from atm_jax.models.param_count import count_parameters
 MODELS_DIR = pathlib.Path(__file__).resolve().parents[2] / "gin_configs/models"
 NAMED_SIZES = {
     "mini": 0.79e6,
+    "minilm_student_3m": 3.2e6,
+    "minilm_student_5m": 5.5e6,
     "student_17m": 17e6,
     "student_85m": 85e6,
     "student_170m": 170e6,
