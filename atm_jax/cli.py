@@ -41,6 +41,16 @@ def rewrite_gin_args(argv: Sequence[str]) -> list[str]:
   return rewritten
 
 
+def bound_value(selector: str):
+  """The value gin binds to `selector`, following macros (`%TRAIN_STEPS`)."""
+  import gin  # pylint: disable=g-import-not-at-top
+  value = gin.query_parameter(selector)
+  while (isinstance(value, gin.config.ConfigurableReference)
+         and value.configurable.name in ("macro", "gin.macro")):
+    value = gin.query_parameter(f"{value.scoped_selector}.value")
+  return value
+
+
 def parse_gin(gin_files: Sequence[str], bindings: Sequence[str], *,
               typed: Sequence[str] | None = None) -> None:
   """Parse files then bindings; a bad file or binding is a UserError.

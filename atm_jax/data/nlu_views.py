@@ -15,10 +15,10 @@ import os
 import re
 from collections.abc import Sequence
 
-import gin
 import seqio
 import tensorflow as tf
 
+from atm_jax import cli
 from atm_jax.data import nlu_pipeline, pipeline
 from atm_jax.data.nlu_formats import NluExample, read_massive
 from atm_jax.data.spoken_labels import spoken_example
@@ -51,21 +51,12 @@ def _locale_split(path: str, locale: str, split: str) -> list[NluExample]:
   return examples
 
 
-def _bound(selector: str):
-  """The value gin binds to `selector`, following macros (`%NLU_DATA_DIR`)."""
-  value = gin.query_parameter(selector)
-  while (isinstance(value, gin.config.ConfigurableReference)
-         and value.configurable.name in ("macro", "gin.macro")):
-    value = gin.query_parameter(f"{value.scoped_selector}.value")
-  return value
-
-
 def registered_data() -> tuple[str, str]:
   """(data_dir, data_format) that gin gives `register_nlu_task`: the data the
   run's task was read from, however the config named it."""
   try:
-    return (_bound("register_nlu_task.data_dir"),
-            _bound("register_nlu_task.data_format"))
+    return (cli.bound_value("register_nlu_task.data_dir"),
+            cli.bound_value("register_nlu_task.data_format"))
   except ValueError as error:
     raise UserError("EVAL_LOCALES needs register_nlu_task.data_dir and "
                     "data_format in the gin config; give the NLU experiment "

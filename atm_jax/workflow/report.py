@@ -89,6 +89,7 @@ def build_report(config: PipelineConfig, data: PipelineData,
     runs[BAG_OF_WORDS] = [results["bag_of_words"]["result"]]
   runs = {name: seeds for name, seeds in runs.items() if seeds}
   summary = {name: mean_and_std(seeds) for name, seeds in runs.items()}
+  views = {name: view_means(seeds) for name, seeds in runs.items()}
   models = {name: mean for name, (mean, _) in summary.items()}
   errors = {m: comparisons.error_rates(v) for m, v in models.items()}
   xnli = {t: xnli_summary(results[f"xnli_{t}_eval"]["result"])
@@ -103,8 +104,7 @@ def build_report(config: PipelineConfig, data: PipelineData,
       "nlu_std": {name: std for name, (_, std) in summary.items()},
       "nlu_seeds": {name: [{k: r[k] for k in NLU_KEYS} for r in seeds]
                     for name, seeds in runs.items()},
-      "views": {name: view_means(seeds) for name, seeds in runs.items()
-                if view_means(seeds)},
+      "views": {name: views for name, views in views.items() if views},
       "errors": errors,
       "comparisons": significance_rows(planner, runs,
                                        config.bootstrap_replicates),

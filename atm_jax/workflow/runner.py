@@ -14,6 +14,7 @@ import gin
 import jax
 
 from atm_jax import cli
+from atm_jax.cli import bound_value
 from atm_jax.checkpoints.init_from import find_checkpoint
 from atm_jax.data import vocabulary
 from atm_jax.errors import UserError
@@ -37,15 +38,6 @@ def stage_config(gin_files: Sequence[str], bindings: Sequence[str]):
   finally:
     gin.clear_config()
     jax.clear_caches()
-
-
-def bound_value(selector: str):
-  """The value bound to `selector`, following macros (`%TRAIN_STEPS`)."""
-  value = gin.query_parameter(selector)
-  while (isinstance(value, gin.config.ConfigurableReference)
-         and value.configurable.name in ("macro", "gin.macro")):
-    value = gin.query_parameter(f"{value.scoped_selector}.value")
-  return value
 
 
 def scoped_model_bindings(model_file: str, scope: str) -> tuple[str, ...]:

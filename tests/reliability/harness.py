@@ -72,3 +72,27 @@ def snapshot(folder: str) -> dict[str, str]:
         files[os.path.relpath(path, folder)] = hashlib.sha256(
             f.read()).hexdigest()
   return files
+
+
+def refusal_in_process(capsys, files, bindings) -> str:
+  """The one line the train CLI prints for these gin files and bindings,
+  run in this process (no start-up cost): exit code 2, one sentence."""
+  import gin  # pylint: disable=g-import-not-at-top
+  import pytest  # pylint: disable=g-import-not-at-top
+  from atm_jax import cli, paths  # pylint: disable=g-import-not-at-top
+  from atm_jax.trainer import loop  # pylint: disable=g-import-not-at-top
+
+  def work():
+    cli.parse_gin(files, list(bindings))
+    paths.check_output_macro("MODEL_DIR")
+    loop.train()
+  gin.clear_config()
+  try:
+    with pytest.raises(SystemExit) as exited:
+      cli.run_cleanly(work)
+  finally:
+    gin.clear_config()
+  assert exited.value.code == 2
+  lines = capsys.readouterr().err.strip().splitlines()
+  assert len(lines) == 1 and lines[0].startswith("error: "), lines
+  return lines[0].removeprefix("error: ")

@@ -10,13 +10,11 @@ import json
 import os
 import shutil
 
-import gin
 import pytest
 
-from atm_jax import cli, paths
+from atm_jax import paths
 from atm_jax import configurables  # noqa: F401  (registers gin names)
 from atm_jax.data.synthetic_nlu import write_nlu_dataset
-from atm_jax.trainer import loop
 from tests.reliability import harness
 
 PRETRAIN = "gin_configs/experiments/pretrain_tiny.gin"
@@ -26,20 +24,7 @@ DISTILL = "gin_configs/experiments/distill_tiny.gin"
 
 def refusal(capsys, files, *bindings) -> str:
   """The one line the train CLI prints for this command line."""
-  def work():
-    cli.parse_gin(files, list(bindings))
-    paths.check_output_macro("MODEL_DIR")
-    loop.train()
-  gin.clear_config()
-  try:
-    with pytest.raises(SystemExit) as exited:
-      cli.run_cleanly(work)
-  finally:
-    gin.clear_config()
-  assert exited.value.code == 2
-  lines = capsys.readouterr().err.strip().splitlines()
-  assert len(lines) == 1 and lines[0].startswith("error: "), lines
-  sentence = lines[0].removeprefix("error: ")
+  sentence = harness.refusal_in_process(capsys, files, bindings)
   assert sentence.endswith(".") and "\n" not in sentence
   return sentence
 

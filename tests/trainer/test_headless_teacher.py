@@ -8,15 +8,13 @@ import shutil
 import subprocess
 import sys
 
-import gin
 import pytest
 from safetensors.numpy import load_file, save_file
 
-from atm_jax import cli, paths
+from atm_jax import cli
 from atm_jax import configurables  # noqa: F401  (registers gin names)
 from atm_jax.convert import importer
 from atm_jax.data.synthetic import write_text_file
-from atm_jax.trainer import loop
 from tests.convert import helpers
 from tests.reliability import harness
 
@@ -102,21 +100,7 @@ def _refusal(capsys, argv: list[str]) -> str:
   files = [a.split("=", 1)[1] for a in rewritten if a.startswith("--gin_file=")]
   bindings = [a.split("=", 1)[1] for a in rewritten
               if a.startswith("--gin_bindings=")]
-
-  def work():
-    cli.parse_gin(files, bindings)
-    paths.check_output_macro("MODEL_DIR")
-    loop.train()
-  gin.clear_config()
-  try:
-    with pytest.raises(SystemExit) as exited:
-      cli.run_cleanly(work)
-  finally:
-    gin.clear_config()
-  assert exited.value.code == 2
-  lines = capsys.readouterr().err.strip().splitlines()
-  assert len(lines) == 1 and lines[0].startswith("error: "), lines
-  return lines[0].removeprefix("error: ")
+  return harness.refusal_in_process(capsys, files, bindings)
 
 
 BAD = [
