@@ -203,3 +203,18 @@ def test_distillation_without_a_teacher_checkpoint(reference_run, text_glob,
                               f"--gin.TEACHER_CHECKPOINT='{tmp_path}/none'",
                               f"--gin.VOCAB_PATH='{vocab}'"))
   assert "No checkpoint found" in line
+
+
+def test_periodic_validation_compiles_the_eval_step_once(text_glob, tmp_path):
+  result = subprocess.run(
+      _command(f"--gin.MODEL_DIR='{tmp_path}'", f"--gin.TEXT_GLOB='{text_glob}'",
+               "--gin.TRAIN_STEPS=6", "--gin.TrainConfig.eval_every=2",
+               "--gin.TrainConfig.eval_batches=1"),
+      cwd=ROOT, capture_output=True, text=True, timeout=600,
+      env={**os.environ, "JAX_LOG_COMPILES": "1"})
+  assert result.returncode == 0, result.stderr[-3000:]
+  with open(tmp_path / "metrics.jsonl", encoding="utf-8") as f:
+    records = [json.loads(line) for line in f]
+  assert [record["step"] for record in records
+          if record["split"] == "validation"] == [2, 4, 6]
+  assert result.stderr.count("Compiling jit(eval_step)") == 1

@@ -279,10 +279,7 @@ class Trainer:
       self._say(f"Task {self.config.task!r} has no validation split; "
                 "skipping evaluation.")
       return {}
-    eval_step = step_lib.jit_eval_step(
-        self.model, self.partitioner, self.state_shardings.params,
-        seed=self.config.seed + EVAL_SEED_OFFSET,
-        frozen_shardings=self.frozen_shardings)
+    eval_step = self._eval_step
     totals: dict[str, float] = {}
     for index, local in enumerate(self._batches("validation", num_epochs=1)):
       if index >= self.config.eval_batches:
@@ -299,6 +296,14 @@ class Trainer:
              if k != "weight"}
     writer.write(step, means, prefix="validation")
     return means
+
+  @functools.cached_property
+  def _eval_step(self):
+    """Jitted once per run, so periodic validation compiles only once."""
+    return step_lib.jit_eval_step(
+        self.model, self.partitioner, self.state_shardings.params,
+        seed=self.config.seed + EVAL_SEED_OFFSET,
+        frozen_shardings=self.frozen_shardings)
 
   def _say(self, message: str) -> None:
     if self.is_lead:

@@ -43,6 +43,9 @@ class PipelineConfig:
     size_distill_bindings: extra distillation bindings for one student size
       (keyed by its model file's base name), e.g. initialising a student of
       the teacher's width from some of its layers.
+    compilation_cache: keep compiled steps in WORK_DIR/compilation_cache, so
+      that the seeds and the models of one shape compile once (a cache named
+      by JAX_COMPILATION_CACHE_DIR is used instead).
   """
   work_dir: str = gin.REQUIRED
   data: Callable[[str], PipelineData] = gin.REQUIRED
@@ -69,6 +72,7 @@ class PipelineConfig:
   student_models: Sequence[str] = ()
   size_distill_bindings: Mapping[str, Sequence[str]] = dataclasses.field(
       default_factory=dict)
+  compilation_cache: bool = True
 
   def __post_init__(self):
     check_field_types(self)

@@ -16,6 +16,7 @@ import jax
 from atm_jax import cli
 from atm_jax.cli import bound_value
 from atm_jax.checkpoints.init_from import find_checkpoint
+from atm_jax.compilation_cache import use_compilation_cache
 from atm_jax.data import vocabulary
 from atm_jax.errors import UserError
 from atm_jax.models.config import EncoderConfig
@@ -62,6 +63,8 @@ class PipelineRunner:
 
   def run(self) -> dict:
     os.makedirs(self.work_dir, exist_ok=True)
+    if self.config.compilation_cache:
+      use_compilation_cache(os.path.join(self.work_dir, "compilation_cache"))
     data = self._data()
     planner = self._planner(data)
     stages = planner.all()
