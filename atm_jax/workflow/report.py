@@ -104,7 +104,7 @@ def build_report(config: PipelineConfig, data: PipelineData,
       "nlu_std": {name: std for name, (_, std) in summary.items()},
       "nlu_seeds": {name: [{k: r[k] for k in NLU_KEYS} for r in seeds]
                     for name, seeds in runs.items()},
-      "views": {name: views for name, views in views.items() if views},
+      "views": {name: means for name, means in views.items() if means},
       "errors": errors,
       "comparisons": significance_rows(planner, runs,
                                        config.bootstrap_replicates),
