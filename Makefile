@@ -12,9 +12,12 @@ DEMO_DIR ?= demo_run
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt
+# The pinned requirements, then atm_jax and tasks themselves (editable, so
+# the console scripts and `import tasks.x` work from any directory).
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(PY) -m pip check
 	touch $(STAMP)
 

@@ -15,8 +15,9 @@ from absl import flags, logging
 from atm_jax import paths
 from atm_jax.errors import UserError
 
-# The repository root: gin `include` paths and the `tasks` package resolve
-# against it wherever the command is started from.
+# The repository root: gin files and their `include` paths resolve against
+# it wherever the command is started from (the package is installed with
+# `pip install -e .`, which keeps it beside gin_configs/).
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 _GIN_FLAG = re.compile(r"^--gin\.([^=]+)=(.*)$", re.DOTALL)
@@ -62,8 +63,6 @@ def parse_gin(gin_files: Sequence[str], bindings: Sequence[str], *,
   """
   import gin  # pylint: disable=g-import-not-at-top
   from atm_jax import gin_checks  # pylint: disable=g-import-not-at-top
-  if PROJECT_ROOT not in sys.path:
-    sys.path.insert(0, PROJECT_ROOT)
   gin.add_config_file_search_path(PROJECT_ROOT)
   if not gin_files:
     raise UserError("No --gin_file given; pass an experiment such as "
@@ -147,10 +146,19 @@ def quiet_libraries() -> None:
   logging.get_absl_logger().addFilter(_keep_record)
 
 
-def launch(run: Callable[[], object]) -> None:
+def show_usage(doc: str | None) -> None:
+  """Make `doc` what --help prints: absl prints the __main__ module's
+  docstring, which is a stub when the tool runs as a console script or
+  through a package's __main__.py."""
+  sys.modules["__main__"].__doc__ = doc
+
+
+def launch(run: Callable[[], object], doc: str | None = None) -> None:
   """Entry point of a gin CLI: quiet libraries, `--gin.X=V` flags, clean
-  errors; `run` parses gin and does the work."""
+  errors, `doc` as the --help text; `run` parses gin and does the work."""
   from absl import app  # pylint: disable=g-import-not-at-top
+  if doc:
+    show_usage(doc)
 
   def main(argv: list[str]) -> None:
     del argv

@@ -28,5 +28,10 @@ def _run() -> None:
   evaluation.evaluate()
 
 
+def run() -> None:
+  """Console-script entry point."""
+  cli.launch(_run, __doc__)
+
+
 if __name__ == "__main__":
-  cli.launch(_run)
+  run()

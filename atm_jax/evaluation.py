@@ -18,7 +18,6 @@ import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
-import flax.linen as nn
 import gin
 import jax
 import numpy as np
@@ -26,7 +25,7 @@ from clu import metric_writers
 
 from atm_jax import metrics
 from atm_jax.checkpoints.init_from import find_checkpoint, restore_params
-from atm_jax.data import nlu_pipeline, nlu_views
+from atm_jax.data import nlu_views, registry
 from atm_jax.errors import UserError
 from atm_jax.partitioning.mesh import MeshConfig, create_mesh
 from atm_jax.partitioning.partitioner import Partitioner
@@ -96,14 +95,15 @@ class Evaluator:
   """Scores checkpoints of one model on one split of a task; subclasses say
   how predictions become records and records become metrics."""
 
-  def __init__(self, model, task: str, split: str, sequence_length: int,
-               batch_size: int, batches: Callable, output_dir: str,
+  def __init__(self, model, task: registry.RegisteredTask, split: str,
+               sequence_length: int, batch_size: int, batches: Callable,
+               output_dir: str,
                views: Mapping[str, str] | None = None):
     if jax.process_count() > 1:
       raise UserError("atm_jax.eval runs on a single host (it decodes every "
                       "prediction there); run it as one process.")
-    self.model = self.sized(model, task)
-    self.task, self.split, self.batches = task, split, batches
+    self.model = model.for_task(task)
+    self.task, self.split, self.batches = task.name, split, batches
     self.sequence_length, self.batch_size = sequence_length, batch_size
     self.output_dir = output_dir
     self.views = dict(views or {})  # view name -> task holding its examples
@@ -116,10 +116,6 @@ class Evaluator:
         self.model.predict,
         in_shardings=(shardings, self.partitioner.batch_sharding()),
         out_shardings=self.partitioner.replicated())
-
-  def sized(self, model, task: str):
-    del task
-    return model
 
   def decode(self, batch: dict, predicted: dict) -> Iterator[dict]:
     raise NotImplementedError
@@ -199,9 +195,9 @@ class Evaluator:
 class NluEvaluator(Evaluator):
   """Intent and slot metrics (MASSIVE's definitions)."""
 
-  def sized(self, model, task: str):
-    self.labels = nlu_pipeline.task_labels(task)
-    return model.with_labels(self.labels)
+  def __init__(self, model, task: registry.RegisteredTask, *args, **kwargs):
+    self.labels = task.labels
+    super().__init__(model, task, *args, **kwargs)
 
   def decode(self, batch: dict, predicted: dict) -> Iterator[dict]:
     return decode_nlu(batch, predicted, self.labels)
@@ -267,7 +263,7 @@ def _print_summaries(evaluator: Evaluator, step: int, report: dict) -> None:
 
 
 @gin.configurable
-def evaluate(model=gin.REQUIRED, task: str = gin.REQUIRED,
+def evaluate(model=gin.REQUIRED, task=gin.REQUIRED,
              checkpoint_path: str = gin.REQUIRED, batches=gin.REQUIRED,
              sequence_length: int = gin.REQUIRED, split: str = "test",
              batch_size: int = 64, kind: str = "nlu",
@@ -278,11 +274,13 @@ def evaluate(model=gin.REQUIRED, task: str = gin.REQUIRED,
   with `wait_seconds` > 0 keeps watching for new ones until none has come
   for that long. NLU runs are also scored on the same split of each MASSIVE
   locale in `locales` and, with `spoken_form`, on its spoken form. Returns
-  the reports written by this call, by step."""
+  the reports written by this call, by step. `task` is bound as a
+  registration to call (`@register_nlu_task`), or a registered name."""
   if kind not in EVALUATORS:
     raise UserError(f"evaluate.kind must be one of {sorted(EVALUATORS)}, got "
                     f"{kind!r}.")
-  views = _views(kind, task, split, locales, spoken_form)
+  task = registry.registered(task)
+  views = _views(kind, task.name, split, locales, spoken_form)
   output_dir = os.path.join(run_directory(checkpoint_path), "eval", split)
   evaluator = EVALUATORS[kind](model, task, split, sequence_length,
                                batch_size, batches, output_dir, views)

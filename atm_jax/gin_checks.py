@@ -119,7 +119,7 @@ def check_bindings(typed: Sequence[str]) -> None:
 
   Only `typed`, the bindings a user gave, are checked. Bindings a library
   builds are exempt, as they must be: the pipeline
-  (`atm_jax.workflow.stages`) hands every training stage the same data
+  (`atm_jax.pipeline.stages`) hands every training stage the same data
   macros (IN_DOMAIN_GLOB, SPOKEN_SHARE, ...) whether or not the stage's run
   file reads them, and the planner (`atm_jax.planning.run_config`) sets
   placeholders for macros a config may not have.

@@ -68,5 +68,10 @@ def _run() -> None:
   report.check_fits(plan)
 
 
+def run() -> None:
+  """Console-script entry point."""
+  cli.launch(_run, __doc__)
+
+
 if __name__ == "__main__":
-  cli.launch(_run)
+  run()

@@ -29,5 +29,10 @@ def _run() -> None:
   loop.train()
 
 
+def run() -> None:
+  """Console-script entry point."""
+  cli.launch(_run, __doc__)
+
+
 if __name__ == "__main__":
-  cli.launch(_run)
+  run()

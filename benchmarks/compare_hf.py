@@ -17,12 +17,10 @@ import os
 import platform
 import statistics
 import subprocess
-import sys
 import time
 
 from absl import app, flags
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import gin  # noqa: E402
 import jax  # noqa: E402
@@ -31,8 +29,9 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import transformers  # noqa: E402
 
-from atm_jax.data.masking import MaskingConfig  # noqa: E402
+from atm_jax import cli  # noqa: E402
 from atm_jax.models.config import EncoderConfig  # noqa: E402
+from atm_jax.models.masking import MaskingConfig  # noqa: E402
 from atm_jax.models.mlm import MlmModel  # noqa: E402
 from atm_jax.partitioning.mesh import MeshConfig, create_mesh  # noqa: E402
 from atm_jax.partitioning.partitioner import Partitioner  # noqa: E402
@@ -104,7 +103,7 @@ def timed(step, *args) -> tuple[float, float]:
 
 def model_config(name: str) -> EncoderConfig:
   gin.clear_config()
-  gin.parse_config_file(os.path.join("gin_configs", "models", f"{name}.gin"))
+  gin.parse_config_file(os.path.join(cli.PROJECT_ROOT, "gin_configs", "models", f"{name}.gin"))
   return EncoderConfig(dtype="float32", dropout_rate=0.0,
                        attention_dropout_rate=0.0)
 
@@ -113,7 +112,7 @@ def variants(config: EncoderConfig, masking: MaskingConfig, tokens):
   """{name: a callable that runs one train step}, each already warmed up."""
   partitioner = Partitioner(create_mesh(MeshConfig()))
   state, jax_step = train_step.jitted_train_step(
-      MlmModel(config, masking), partitioner, FLAGS.length)
+      MlmModel(config, masking), partitioner, FLAGS.batch, FLAGS.length)
   batch = partitioner.global_batch({
       "tokens": tokens, "segment_ids": np.ones_like(tokens),
       "positions": np.broadcast_to(np.arange(FLAGS.length, dtype=np.int32),

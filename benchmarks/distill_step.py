@@ -9,18 +9,17 @@ nothing beyond its parts. Random tokens, dropout off, f32, local devices.
 """
 import json
 import os
-import sys
 import time
 
 from absl import app, flags
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import flax.linen as nn  # noqa: E402
 import gin  # noqa: E402
 import jax  # noqa: E402
 
-from atm_jax.data import masking  # noqa: E402
+from atm_jax import cli  # noqa: E402
+from atm_jax.models import masking  # noqa: E402
 from atm_jax.models.config import EncoderConfig  # noqa: E402
 from atm_jax.models.distillation import DistillationModel  # noqa: E402
 from atm_jax.models.mlm import MlmModel  # noqa: E402
@@ -37,7 +36,7 @@ FLAGS = flags.FLAGS
 def encoder_config(name: str) -> EncoderConfig:
   """The model file's EncoderConfig, f32, no dropout."""
   gin.clear_config()
-  gin.parse_config_file(os.path.join("gin_configs", "models", f"{name}.gin"))
+  gin.parse_config_file(os.path.join(cli.PROJECT_ROOT, "gin_configs", "models", f"{name}.gin"))
   return EncoderConfig(dtype="float32", remat_policy="none", dropout_rate=0.0,
                        attention_dropout_rate=0.0)
 
@@ -51,10 +50,9 @@ def seconds_per_call(function, *args) -> float:
   return (time.perf_counter() - start) / FLAGS.steps
 
 
-def train_step_seconds(model, partitioner, batch, frozen=None,
-                       frozen_shardings=None) -> float:
-  state, step = train_step.jitted_train_step(model, partitioner, FLAGS.length,
-                                             frozen_shardings)
+def train_step_seconds(model, partitioner, batch, frozen=None) -> float:
+  state, step = train_step.jitted_train_step(model, partitioner, FLAGS.batch,
+                                             FLAGS.length)
   # Donation consumes the state: keep feeding back the new one.
   holder = [state]
 
@@ -84,8 +82,7 @@ def main(argv):
   frozen = jax.jit(lambda r: nn.unbox(distill.frozen_init(
       r, 1, FLAGS.length)["params"]), out_shardings=frozen_shardings)(
           jax.random.key(1))
-  joint = train_step_seconds(distill, partitioner, batch, frozen,
-                             frozen_shardings)
+  joint = train_step_seconds(distill, partitioner, batch, frozen)
   alone = train_step_seconds(MlmModel(student, masking_config), partitioner,
                              batch)
   with partitioner.activate():

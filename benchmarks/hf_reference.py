@@ -19,10 +19,10 @@ import dataclasses
 import torch
 import transformers
 
-from atm_jax.data import special_tokens
-from atm_jax.data.masking import MaskingConfig
 from atm_jax.models.config import EncoderConfig
+from atm_jax.models.masking import MaskingConfig
 from atm_jax.trainer.optimizer import OptimizerConfig
+from atm_jax.vocab import special_tokens
 
 HEADS = ("stock", "gathered")
 

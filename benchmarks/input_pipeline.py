@@ -15,24 +15,20 @@ import glob
 import io
 import json
 import os
-import sys
 import tempfile
 import time
 
 from absl import app, flags
 
 _BENCHMARKS = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(_BENCHMARKS))
-sys.path.insert(0, _BENCHMARKS)
-
 import numpy as np  # noqa: E402
 import seqio  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import train_step  # noqa: E402  (defines --model --batch --length --steps --dtype)
 
 from atm_jax import cli  # noqa: E402
-from atm_jax.data import pipeline  # noqa: E402
-from atm_jax.data import vocabulary  # noqa: E402
+from atm_jax.data import mlm_batches  # noqa: E402
+from atm_jax.vocab import vocabulary  # noqa: E402
 from tasks import pretraining  # noqa: E402
 
 flags.DEFINE_string("data_dir", os.path.join(os.path.dirname(_BENCHMARKS), "..",
@@ -83,7 +79,7 @@ def mixture_examples_per_second(mixture: str, blocks: int = 20) -> float:
 
 
 def pipeline_tokens_per_second(mixture: str) -> dict:
-  batches = pipeline.mlm_batches(mixture, "train", FLAGS.length, FLAGS.batch, seed=0)
+  batches = mlm_batches.mlm_batches(mixture, "train", FLAGS.length, FLAGS.batch, seed=0)
   for _ in range(FLAGS.warmup_batches):
     next(batches)
   real_tokens = 0

@@ -7,28 +7,25 @@ machine and the model FLOPs utilisation (MFU). Random tokens; no data pipeline.
 """
 import json
 import os
-import sys
 import time
 
 from absl import app, flags
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import flax.linen as nn  # noqa: E402
 import gin  # noqa: E402
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
-from atm_jax.data.masking import MaskingConfig  # noqa: E402
+from atm_jax import cli  # noqa: E402
 from atm_jax.models.config import EncoderConfig  # noqa: E402
+from atm_jax.models.masking import MaskingConfig  # noqa: E402
 from atm_jax.models.mlm import MlmModel  # noqa: E402
 from atm_jax.models.param_count import count_parameters  # noqa: E402
 from atm_jax.partitioning.mesh import MeshConfig, create_mesh  # noqa: E402
 from atm_jax.partitioning.partitioner import Partitioner  # noqa: E402
-from atm_jax.trainer import step as step_lib  # noqa: E402
-from atm_jax.trainer.optimizer import (OptimizerConfig,  # noqa: E402
-                                       learning_rate_schedule, make_optimizer)
+from atm_jax.trainer.optimizer import OptimizerConfig  # noqa: E402
+from atm_jax.trainer.setup import StepSetup, StepShape  # noqa: E402
 
 flags.DEFINE_string("model", "tiny", "Name of a file in gin_configs/models/.")
 flags.DEFINE_integer("batch", 8, "Global batch size.")
@@ -62,22 +59,15 @@ def model_flops_per_step(config: EncoderConfig, batch: int, length: int,
   return 6 * non_embedding * tokens + attention + head
 
 
-def jitted_train_step(model, partitioner: Partitioner, length: int,
-                      frozen_shardings=None):
-  """(initial state, jitted donated train step) for `model`, as training
-  builds them."""
-  optimizer_config = OptimizerConfig(warmup_steps=10)
-  optimizer = make_optimizer(optimizer_config, 1000)
-  init = step_lib.boxed_init_fn(model, optimizer, 1, length)
-  _, shardings = partitioner.abstract_state(init, jax.random.key(0))
-  with partitioner.activate():
-    state = jax.jit(lambda r: nn.unbox(init(r)),
-                    out_shardings=shardings)(jax.random.key(0))
-  train_step = step_lib.jit_train_step(
-      model, optimizer, learning_rate_schedule(optimizer_config, 1000),
-      partitioner, shardings, num_microbatches=1, seed=0,
-      frozen_shardings=frozen_shardings)
-  return state, train_step
+def jitted_train_step(model, partitioner: Partitioner, batch: int,
+                      length: int):
+  """(initial state, jitted donated train step) for `model`, built by the
+  trainer's own set-up (`atm_jax.trainer.setup`)."""
+  setup = StepSetup.build(model, partitioner,
+                          OptimizerConfig(warmup_steps=10),
+                          StepShape(train_steps=1000, batch_size=batch,
+                                    sequence_length=length))
+  return setup.initial_state(), setup.train_step
 
 
 def random_batch(partitioner: Partitioner, vocab_size: int, batch: int,
@@ -94,14 +84,14 @@ def random_batch(partitioner: Partitioner, vocab_size: int, batch: int,
 def mlm_step_from_flags():
   """The flags' model (dropout off) with its state, jitted step and a random
   batch: what every MLM step benchmark times or profiles."""
-  gin.parse_config_file(os.path.join("gin_configs", "models",
+  gin.parse_config_file(os.path.join(cli.PROJECT_ROOT, "gin_configs", "models",
                                      f"{FLAGS.model}.gin"))
   config = EncoderConfig(dtype=FLAGS.dtype, dropout_rate=0.0,
                          attention_dropout_rate=0.0)
   masking = MaskingConfig(vocab_size=config.vocab_size)
   partitioner = Partitioner(create_mesh(MeshConfig()))
   state, step = jitted_train_step(MlmModel(config, masking), partitioner,
-                                  FLAGS.length)
+                                  FLAGS.batch, FLAGS.length)
   batch = random_batch(partitioner, config.vocab_size, FLAGS.batch,
                        FLAGS.length)
   return config, masking, partitioner, state, step, batch

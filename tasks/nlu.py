@@ -16,11 +16,11 @@ import seqio
 import tensorflow as tf
 
 from atm_jax.data import nlu_features
-from atm_jax.data import nlu_pipeline, pipeline
+from atm_jax.data import registry
 from atm_jax.data.nlu_features import LabelVocab
 from atm_jax.data.nlu_formats import NluExample, read_jointbert, read_massive
-from atm_jax.data.vocabulary import load_vocabulary
 from atm_jax.errors import UserError
+from atm_jax.vocab.vocabulary import load_vocabulary
 
 FORMATS = ("massive", "jointbert")
 # Task split -> the data set's own name for it.
@@ -129,7 +129,7 @@ def _encode_preprocessor(pieces_of: Callable[[str], Sequence[int]],
              sequence_length: dict[str, int] | None) -> tf.data.Dataset:
     if not sequence_length or "tokens" not in sequence_length:
       raise UserError("The NLU task needs sequence_length={'tokens': N}; use "
-                      "nlu_pipeline.nlu_batches or pass it to get_dataset.")
+                      "nlu_batches.nlu_batches or pass it to get_dataset.")
     length = sequence_length["tokens"]
     nlu_features.check_sequence_length(length)
 
@@ -155,8 +155,9 @@ def register_nlu_task(
     label_dir: str | None = None,
     name: str = "nlu",
     locale: str | None = None,
-) -> str:
-  """Registers (or re-registers) the task `name` and returns that name.
+) -> registry.RegisteredTask:
+  """Registers (or re-registers) the task `name`; returns it with its
+  vocabulary and label vocabularies (which size the model's heads).
 
   `label_dir` (the run's MODEL_DIR) keeps labels.json: built from the train
   split on the first run, read back by every later one.
@@ -166,7 +167,7 @@ def register_nlu_task(
   vocabulary = load_vocabulary(vocab_path)
   pieces_of = functools.lru_cache(maxsize=None)(
       lambda word: tuple(vocabulary.encode(word)))
-  pipeline.reregister(
+  registry.reregister(
       seqio.TaskRegistry, name,
       source=_source(splits),
       preprocessors=[_encode_preprocessor(pieces_of, labels)],
@@ -174,5 +175,4 @@ def register_nlu_task(
           vocabulary, add_eos=False, dtype=tf.int32)},
       shuffle_buffer_size=max(len(examples) for examples in splits.values()),
   )
-  nlu_pipeline.set_task_labels(name, labels)
-  return name
+  return registry.RegisteredTask(name, vocabulary, labels)

@@ -18,10 +18,10 @@ import gin
 import seqio
 import tensorflow as tf
 
-from atm_jax.data import pipeline, spoken_cache
-from atm_jax.data import vocabulary
-from atm_jax.data.vocabulary import load_vocabulary
+from atm_jax.data import registry, spoken_cache
 from atm_jax.errors import UserError
+from atm_jax.vocab import vocabulary
+from atm_jax.vocab.vocabulary import load_vocabulary
 from tasks import text_mlm
 
 # The features each example carries besides its tokens.
@@ -53,7 +53,7 @@ def _register_text_task(name: str, files: Sequence[str],
         lambda example: {"targets": example["text"], "language": language,
                          "form": form})
 
-  pipeline.reregister(
+  registry.reregister(
       seqio.TaskRegistry, name,
       source=seqio.FunctionDataSource(dataset_fn, splits=("train", "validation")),
       preprocessors=[
@@ -68,7 +68,7 @@ def _register_text_task(name: str, files: Sequence[str],
 
 
 def _register_mixture(name: str, rates: dict[str, float]) -> str:
-  pipeline.reregister(seqio.MixtureRegistry, name,
+  registry.reregister(seqio.MixtureRegistry, name,
                       [(task, rate) for task, rate in rates.items() if rate > 0])
   return name
 
@@ -110,8 +110,8 @@ def register_stage1_mixture(
     alpha: float = 0.3,
     name: str = "stage1",
     validation_every: int = 100,
-) -> str:
-  """Registers the Stage 1 tasks and their mixture `name`; returns `name`.
+) -> registry.RegisteredTask:
+  """Registers the Stage 1 tasks and their mixture `name`; returns it.
 
   Each file's language comes from `language_regex` on its name; `languages`
   keeps only those. Spoken text is converted once into `cache_dir`. A language
@@ -136,7 +136,7 @@ def register_stage1_mixture(
       rates[_register_text_task(f"{name}_{language}_{SPOKEN}", cached,
                                 vocab, language, SPOKEN,
                                 validation_every)] = share * spoken_part
-  return _register_mixture(name, rates)
+  return registry.RegisteredTask(_register_mixture(name, rates), vocab)
 
 
 def _public_provider(public_mixture: str, vocab_path: str) -> seqio.DatasetProviderBase:
@@ -160,20 +160,24 @@ def _public_provider(public_mixture: str, vocab_path: str) -> seqio.DatasetProvi
 @gin.configurable
 def register_stage2_mixture(
     in_domain_glob: str = gin.REQUIRED,
-    public_mixture: str = "stage1",
+    public_mixture: str | registry.RegisteredTask = "stage1",
     in_domain_rate: float = 0.5,
     vocab_path: str = gin.REQUIRED,
     name: str = "stage2",
     validation_every: int = 100,
-) -> str:
+) -> registry.RegisteredTask:
   """Registers `{name}_in_domain` (unlabelled in-domain utterances, one per
   line) and the mixture `name` of it (at `in_domain_rate`) with the already
-  registered `public_mixture` (at the rest); returns `name`."""
+  registered `public_mixture` (at the rest); returns the mixture."""
   _check_share("in_domain_rate", in_domain_rate)
+  if isinstance(public_mixture, registry.RegisteredTask):
+    public_mixture = public_mixture.name
   files = _matching_files(in_domain_glob, "IN_DOMAIN_GLOB")
   public = _public_provider(public_mixture, vocab_path)
+  vocab = public.output_features["targets"].vocabulary
   in_domain = _register_text_task(
-      f"{name}_{IN_DOMAIN}", files, public.output_features["targets"].vocabulary,
-      vocabulary.UNDETERMINED_LANGUAGE, IN_DOMAIN, validation_every)
-  return _register_mixture(name, {in_domain: in_domain_rate,
-                                  public.name: 1 - in_domain_rate})
+      f"{name}_{IN_DOMAIN}", files, vocab, vocabulary.UNDETERMINED_LANGUAGE,
+      IN_DOMAIN, validation_every)
+  mixture = _register_mixture(name, {in_domain: in_domain_rate,
+                                     public.name: 1 - in_domain_rate})
+  return registry.RegisteredTask(mixture, vocab)

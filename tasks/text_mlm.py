@@ -9,9 +9,9 @@ import gin
 import seqio
 import tensorflow as tf
 
-from atm_jax.data import pipeline
-from atm_jax.data.vocabulary import load_vocabulary
+from atm_jax.data import registry
 from atm_jax.errors import UserError
+from atm_jax.vocab.vocabulary import load_vocabulary
 
 # Lines are read in file order, so a large buffer is what mixes neighbouring text.
 _SHUFFLE_BUFFER_SIZE = 10_000
@@ -44,19 +44,20 @@ def register_text_mlm(
     vocab_path: str = gin.REQUIRED,
     name: str = "text_mlm",
     validation_every: int = 100,
-) -> str:
-  """Registers (or re-registers) the task `name` and returns that name."""
+) -> registry.RegisteredTask:
+  """Registers (or re-registers) the task `name` and returns it."""
   if validation_every < 2:
     raise UserError(f"validation_every={validation_every} leaves no training "
                     "lines; set it to 2 or more.")
   files = _text_files(text_glob)
+  vocabulary = load_vocabulary(vocab_path)
 
   def dataset_fn(split: str, shuffle_files: bool,
                  seed: int | None = None) -> tf.data.Dataset:
     del shuffle_files, seed  # Fixed order: the split depends on it; the Task shuffles.
     return read_split(files, split, validation_every)
 
-  pipeline.reregister(
+  registry.reregister(
       seqio.TaskRegistry, name,
       source=seqio.FunctionDataSource(dataset_fn, splits=("train", "validation")),
       preprocessors=[
@@ -65,7 +66,7 @@ def register_text_mlm(
           seqio.preprocessors.append_eos_after_trim,
       ],
       output_features={"targets": seqio.Feature(
-          load_vocabulary(vocab_path), add_eos=True, dtype=tf.int32)},
+          vocabulary, add_eos=True, dtype=tf.int32)},
       shuffle_buffer_size=_SHUFFLE_BUFFER_SIZE,
   )
-  return name
+  return registry.RegisteredTask(name, vocabulary)

@@ -1,5 +1,5 @@
 """SeqIO tasks for XNLI: one per language, a training task and an evaluation
-mixture over the 15 languages, and the fixed-shape batches fine-tuning reads.
+mixture over the 15 languages (batched by atm_jax.data.xnli_batches).
 
 Pairs come from a folder of TSVs (read whole at registration, which checks
 every line before a run starts) or from a prepared TFDS `xnli` (read lazily).
@@ -9,40 +9,28 @@ from the end of its longer side first.
 """
 from __future__ import annotations
 
-import functools
-import math
+import dataclasses
 import os
-from typing import Iterator
 
 import gin
 import numpy as np
 import seqio
 import tensorflow as tf
 
-from atm_jax.data import pipeline, special_tokens
-from atm_jax.data import xnli_tsv
-from atm_jax.data.vocabulary import load_vocabulary
-from atm_jax.data.xnli_tsv import LANGUAGES, XnliPair
+from atm_jax.data import registry, xnli_tsv
+from atm_jax.data.xnli_batches import check_sequence_length
+from atm_jax.data.xnli_tsv import LABELS, LANGUAGES, XnliPair
 from atm_jax.errors import UserError
+from atm_jax.vocab import special_tokens
+from atm_jax.vocab.vocabulary import load_vocabulary
 
 TRAIN_TASK = "xnli_train"
 EVAL_MIXTURE = "xnli_eval"
-# <cls>, <sep>, </s> and one piece of each sentence.
-MIN_SEQUENCE_LENGTH = 5
-SEQUENCE_FEATURES = ("tokens", "token_types", "segment_ids", "positions")
 _TFDS_SPLITS = {"dev": "validation", "test": "test"}
-_REGISTERED: set[str] = set()
 
 
 def task_name(language: str) -> str:
   return f"xnli_{language}"
-
-
-def check_sequence_length(sequence_length: int) -> None:
-  if sequence_length < MIN_SEQUENCE_LENGTH:
-    raise UserError(f"sequence_length={sequence_length} is too short for an "
-                    "XNLI pair (<cls> premise <sep> hypothesis </s>); set it "
-                    f"to {MIN_SEQUENCE_LENGTH} or more.")
 
 
 def pair_tokens(premise: tf.Tensor, hypothesis: tf.Tensor,
@@ -71,7 +59,7 @@ def _pair_preprocessor(vocabulary: seqio.Vocabulary):
                  sequence_length: dict[str, int] | None) -> tf.data.Dataset:
     if not sequence_length or "tokens" not in sequence_length:
       raise UserError("XNLI tasks need sequence_length={'tokens': N}; use "
-                      "tasks.xnli.xnli_batches or pass it to get_dataset.")
+                      "atm_jax.data.xnli_batches or pass it to get_dataset.")
     length = sequence_length["tokens"]
     check_sequence_length(length)
 
@@ -172,13 +160,12 @@ def _tfds_sources(tfds_data_dir: str, train_language: str,
 
 def _add_task(name: str, source: seqio.FunctionDataSource,
               vocabulary: seqio.Vocabulary) -> None:
-  pipeline.reregister(
+  registry.reregister(
       seqio.TaskRegistry, name, source=source, preprocessors=[_pair_preprocessor(vocabulary)],
       output_features={"tokens": seqio.Feature(
           vocabulary, add_eos=False, dtype=tf.int32)},
       shuffle_buffer_size=max(source.num_input_examples(split)
                               for split in source.splits))
-  _REGISTERED.add(name)
 
 
 @gin.configurable
@@ -211,119 +198,16 @@ def register_xnli_tasks(
   for name, source in sources.items():
     _add_task(name, source, vocabulary)
   language_tasks = [task_name(language) for language in LANGUAGES]
-  pipeline.reregister(seqio.MixtureRegistry, EVAL_MIXTURE, language_tasks,
+  registry.reregister(seqio.MixtureRegistry, EVAL_MIXTURE, language_tasks,
                       default_rate=1.0)
-  _REGISTERED.add(EVAL_MIXTURE)
   return {"train": TRAIN_TASK, "eval": EVAL_MIXTURE,
           "languages": dict(zip(LANGUAGES, language_tasks)),
           "eval_splits": tuple(sources[language_tasks[0]].splits)}
 
 
-def _tasks_with_split(name: str, split: str) -> list[seqio.Task]:
-  if name not in _REGISTERED:
-    raise UserError(f"No XNLI task or mixture is registered as {name!r}; call "
-                    "tasks.xnli.register_xnli_tasks first and use xnli_train, "
-                    "xnli_eval or xnli_<language>.")
-  provider = seqio.get_mixture_or_task(name)
-  tasks = provider.tasks if isinstance(provider, seqio.Mixture) else [provider]
-  with_split = [task for task in tasks if split in task.splits]
-  if not with_split:
-    raise UserError(f"{name!r} has no split {split!r}; use one of "
-                    f"{sorted(provider.splits)}.")
-  return with_split
-
-
-def _fixed_length(sequence_length: int):
-  """Pads one example's sequences to `sequence_length`; marks it as real."""
-
-  def pad(example: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
-    size = tf.size(example["tokens"])
-    padding = [[0, sequence_length - size]]
-    sequences = {
-        "tokens": example["tokens"], "token_types": example["token_types"],
-        "segment_ids": tf.ones([size], tf.int32),
-        "positions": tf.range(size, dtype=tf.int32)}
-    return {**{name: tf.ensure_shape(tf.pad(values, padding), [sequence_length])
-               for name, values in sequences.items()},
-            "label": example["label"], "language": example["language"],
-            "example_mask": tf.constant(1, tf.int32)}
-
-  return pad
-
-
-def _empty_batch(rows: int, sequence_length: int) -> dict[str, np.ndarray]:
-  batch = {name: np.zeros((rows, sequence_length), np.int32)
-           for name in SEQUENCE_FEATURES}
-  batch.update(label=np.zeros(rows, np.int32), example_mask=np.zeros(rows, np.int32),
-               language=np.array([""] * rows, dtype=object))
-  return batch
-
-
 @gin.configurable
-def xnli_batches(
-    task_or_mixture: str,
-    split: str,
-    sequence_length: int,
-    batch_size: int,
-    *,
-    shuffle: bool,
-    seed: int,
-    num_epochs: int | None,
-    start_batch: int = 0,
-    process_index: int = 0,
-    process_count: int = 1,
-) -> Iterator[dict[str, np.ndarray]]:
-  """Yields this process's rows of each batch of a task or of `xnli_eval`.
-
-  int32 [rows, sequence_length]: tokens, token_types, segment_ids (1 on
-  tokens), positions; int32 [rows]: label, example_mask; str [rows]: language.
-  A mixture's tasks are read whole, one after another (shuffled together
-  when `shuffle`), so evaluation sees every pair of every language once.
-  `num_epochs=None` repeats forever and drops nothing; a set `num_epochs` ends
-  with a batch filled up by empty rows (example_mask 0), and every process
-  yields as many batches as the one with the most rows, so hosts stay in step.
-  """
-  rows = pipeline.rows_per_process(batch_size, process_index,
-                                   process_count)
-  check_sequence_length(sequence_length)
-  tasks = _tasks_with_split(task_or_mixture, split)
-  shard_info = (seqio.ShardInfo(process_index, process_count)
-                if process_count > 1 else None)
-  datasets = [task.get_dataset({"tokens": sequence_length}, split=split,
-                               shuffle=False, num_epochs=1, shard_info=shard_info)
-              for task in tasks]
-  dataset = functools.reduce(lambda first, second: first.concatenate(second),
-                             datasets)
-  dataset = dataset.map(lambda example: {
-      name: example[name] for name in ("tokens", "token_types", "label",
-                                       "language")}).cache()
-  # Process 0 holds the most rows: sharding gives it the extra one of each task.
-  most_rows = sum(math.ceil(task.num_input_examples(split) / process_count)
-                  for task in tasks)
-  if shuffle:
-    dataset = dataset.shuffle(most_rows, seed=seed, reshuffle_each_iteration=True)
-  dataset = dataset.repeat(num_epochs).map(
-      _fixed_length(sequence_length), num_parallel_calls=tf.data.AUTOTUNE)
-  dataset = dataset.batch(rows, drop_remainder=num_epochs is None)
-  options = tf.data.Options()
-  options.deterministic = True
-  dataset = dataset.skip(start_batch).prefetch(2).with_options(options)
-  total = None if num_epochs is None else math.ceil(most_rows * num_epochs / rows)
-
-  def generate() -> Iterator[dict[str, np.ndarray]]:
-    yielded = start_batch
-    for batch in dataset.as_numpy_iterator():
-      yield pipeline.fill_rows(batch, rows, ("language",))
-      yielded += 1
-    while total is not None and yielded < total:
-      yield _empty_batch(rows, sequence_length)
-      yielded += 1
-
-  return generate()
-
-
-@gin.configurable
-def xnli_task(role: str = "train") -> str:
+def xnli_task(role: str = "train") -> registry.RegisteredTask:
   """Registers the XNLI tasks (as `register_xnli_tasks` is bound) and
-  returns the name of the `train` task or the `eval` mixture, for gin."""
-  return register_xnli_tasks()[role]
+  returns the `train` task or the `eval` mixture, for gin."""
+  name = register_xnli_tasks()[role]
+  return dataclasses.replace(registry.registered(name), labels=LABELS)

@@ -13,7 +13,7 @@ os.environ.setdefault(
 
 # The longest test files, started first so that `pytest -n 2` (make test)
 # does not end with one worker running them alone.
-_LONGEST_FIRST = ("tests/test_pipeline.py", "tests/reliability/",
+_LONGEST_FIRST = ("tests/pipeline/test_cli.py", "tests/reliability/",
                   "tests/test_train.py", "tests/convert/test_converted_runs.py",
                   "tests/test_eval.py", "tests/trainer/test_distillation_step.py")
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from atm_jax.data.synthetic_nlu import write_nlu_dataset
-from atm_jax.data.vocabulary import train_sentencepiece
+from atm_jax.vocab.vocabulary import train_sentencepiece
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 pytestmark = pytest.mark.slow

@@ -14,9 +14,9 @@ from atm_jax.errors import UserError
 from atm_jax.field_types import check_field_types
 from atm_jax.models.config import EncoderConfig
 from atm_jax.partitioning.mesh import MeshConfig
+from atm_jax.pipeline.config import PipelineConfig
 from atm_jax.trainer.config import TrainConfig
 from atm_jax.trainer.optimizer import OptimizerConfig
-from atm_jax.workflow.config import PipelineConfig
 
 
 @dataclasses.dataclass(frozen=True)

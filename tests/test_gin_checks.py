@@ -12,9 +12,9 @@ from atm_jax import cli
 from atm_jax import configurables  # noqa: F401  (registers gin names)
 from atm_jax import gin_checks
 from atm_jax.errors import UserError
+from atm_jax.pipeline import config as workflow_config  # noqa: F401
+from atm_jax.pipeline import data_sources  # noqa: F401  (gin names)
 from atm_jax.planning import run_config
-from atm_jax.workflow import config as workflow_config  # noqa: F401
-from atm_jax.workflow import data_sources  # noqa: F401  (gin names)
 
 PRETRAIN = "gin_configs/experiments/pretrain_tiny.gin"
 REQUIRED = ["MODEL_DIR = '/tmp/run'", "TEXT_GLOB = '/data/*.txt'"]

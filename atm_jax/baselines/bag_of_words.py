@@ -19,7 +19,6 @@ from __future__ import annotations
 import collections
 import json
 import os
-import sys
 from collections.abc import Sequence
 
 from absl import app, flags
@@ -43,14 +42,11 @@ PRINTED_METRICS = ("intent_accuracy", "slot_f1", "exact_match")
 def read_examples(data_dir: str, data_format: str, locale: str | None,
                   split: str) -> tuple[list[NluExample], list[NluExample]]:
   """(train, `split`) examples, read by the NLU task's own `read_splits`, so
-  locale files and split names resolve as the evaluator's do. `tasks` sits
-  beside atm_jax (importable from the repository root only) and pulls in
-  TensorFlow, hence the late import."""
+  locale files and split names resolve as the evaluator's do. `tasks` pulls
+  in TensorFlow, hence the late import."""
   if split not in SPLITS:
     raise UserError(f"Unknown split {split!r}; use one of {', '.join(SPLITS)} "
                     "(validation is the data set's dev split).")
-  if cli.PROJECT_ROOT not in sys.path:
-    sys.path.insert(0, cli.PROJECT_ROOT)
   from tasks import nlu  # pylint: disable=g-import-not-at-top
   splits = nlu.read_splits(data_dir, data_format, locale)
   return splits["train"], splits[split]
@@ -171,6 +167,12 @@ def main(argv: list[str]) -> None:
   cli.run_cleanly(run_baseline)
 
 
-if __name__ == "__main__":
+def console_main() -> None:
+  """Console-script entry point."""
+  cli.show_usage(__doc__)
   _define_flags()
   app.run(main)
+
+
+if __name__ == "__main__":
+  console_main()

@@ -32,5 +32,11 @@ def main(argv: list[str]) -> None:
   cli.run_cleanly(run)
 
 
-if __name__ == "__main__":
+def run() -> None:
+  """Console-script entry point."""
+  cli.show_usage(__doc__)
   app.run(main)
+
+
+if __name__ == "__main__":
+  run()

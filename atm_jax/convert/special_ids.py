@@ -1,7 +1,7 @@
 """Mapping a checkpoint's token ids onto atm_jax's fixed special ids.
 
 Our data pipeline writes pad 0, eos 1, unk 2, mask 3, cls 4 and sep 5 (see
-`atm_jax.data.special_tokens`); a public checkpoint keeps its own ids (BERT's
+`atm_jax.vocab.special_tokens`); a public checkpoint keeps its own ids (BERT's
 [CLS] is 101). Rather than teach the pipeline other ids, the converter
 reorders the embedding rows (and the MLM output bias): our id i reads the
 checkpoint's row `hf_ids[i]`. Our special ids get the checkpoint's special
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from atm_jax.data import special_tokens
 from atm_jax.errors import UserError
+from atm_jax.vocab import special_tokens
 
 # Our special id -> the role of the checkpoint token it must read.
 ROLES = {

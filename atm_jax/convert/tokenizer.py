@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from atm_jax.convert import hf_config, special_ids
-from atm_jax.convert import vocab_files
 from atm_jax.convert.hf_config import HfModel
 from atm_jax.errors import UserError
+from atm_jax.vocab import files as vocab_files
 
 SENTENCEPIECE_FILE = "sentencepiece.bpe.model"
 TOKENIZER_JSON = "tokenizer.json"

@@ -15,9 +15,9 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from atm_jax.data import special_tokens
 from atm_jax.data.nlu_formats import OUTSIDE_TAG, NluExample
 from atm_jax.errors import UserError
+from atm_jax.vocab import special_tokens
 
 # Id 0 of both label lists: a label the training data never had. The model is
 # trained never to predict it, so such a gold label counts as an error.

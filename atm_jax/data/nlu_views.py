@@ -19,7 +19,7 @@ import seqio
 import tensorflow as tf
 
 from atm_jax import cli
-from atm_jax.data import nlu_pipeline, pipeline
+from atm_jax.data import nlu_batches, registry
 from atm_jax.data.nlu_formats import NluExample, read_massive
 from atm_jax.data.spoken_labels import spoken_example
 from atm_jax.errors import UserError
@@ -83,7 +83,7 @@ def locale_splits(locales: Sequence[str], split: str, data_dir: str,
 
 def task_examples(task_name: str, split: str) -> list[NluExample]:
   """A registered NLU task's `split`, read back from its source."""
-  dataset = nlu_pipeline.nlu_task(task_name, split).source.get_dataset(
+  dataset = nlu_batches.nlu_task(task_name, split).source.get_dataset(
       split=split, shuffle=False)
   return [NluExample(words=tuple(w.decode() for w in row["words"]),
                      tags=tuple(t.decode() for t in row["gold_tags"]),
@@ -114,15 +114,15 @@ def _source(split: str, examples: list[NluExample],
 def register_view(task_name: str, view: str, split: str,
                   examples: list[NluExample]) -> str:
   """Registers `examples` as the `split` of a task like `task_name`; returns
-  the new task's name."""
-  task = nlu_pipeline.nlu_task(task_name, split)
+  the new task's name. Its labels are `task_name`'s, so a view is scored
+  with the model sized for that task."""
+  task = nlu_batches.nlu_task(task_name, split)
   name = re.sub(r"[^\w.]", "_", f"{task_name}.{view}")
   signature = task.source.get_dataset(split=split, shuffle=False).element_spec
-  pipeline.reregister(
+  registry.reregister(
       seqio.TaskRegistry, name, source=_source(split, examples, signature),
       preprocessors=task.preprocessors, output_features=task.output_features,
       shuffle_buffer_size=max(len(examples), 1))
-  nlu_pipeline.set_task_labels(name, nlu_pipeline.task_labels(task_name))
   return name
 
 
@@ -133,7 +133,7 @@ def register_views(task_name: str, split: str, locales: Sequence[str],
     raise UserError(f"EVAL_LOCALES must be a list, not the string "
                     f"{locales!r}; write it as "
                     "--gin.EVAL_LOCALES=\"['de-DE']\".")
-  nlu_pipeline.nlu_task(task_name, split)
+  nlu_batches.nlu_task(task_name, split)
   views = dict(locale_splits(locales, split, *registered_data())
                if locales else {})
   if spoken_form:

@@ -23,12 +23,15 @@ import gin
 import jax
 import jax.numpy as jnp
 
-from atm_jax.data import masking
 from atm_jax.errors import UserError
 from atm_jax.models import layers
+from atm_jax.models import masking
+from atm_jax.models.base import Model
 from atm_jax.models.config import EncoderConfig
 from atm_jax.models.encoder import Encoder, layer_outputs
-from atm_jax.models.mlm import MlmEncoder, weighted_cross_entropy
+from atm_jax.models.losses import (attention_relation_kl, cosine_distance,
+                                   soft_cross_entropy, weighted_cross_entropy)
+from atm_jax.models.mlm import MlmEncoder
 
 Array = jax.Array
 STUDENT_INITS = ("scratch", "teacher_layers")
@@ -121,56 +124,6 @@ class HeadlessTeacher(nn.Module):
     return None, self.encoder(tokens, segment_ids, positions)
 
 
-def soft_cross_entropy(student_logits: Array, teacher_logits: Array,
-                       weights: Array, temperature: float) -> Array:
-  """Summed T^2-scaled cross entropy of student against teacher softmax."""
-  teacher_probs = jax.nn.softmax(teacher_logits / temperature)
-  student_log_probs = jax.nn.log_softmax(student_logits / temperature)
-  per_position = -(teacher_probs * student_log_probs).sum(-1)
-  return (per_position * weights).sum() * temperature**2
-
-
-def cosine_distance(student: Array, teacher: Array, token_mask: Array) -> Array:
-  """Mean over real tokens of 1 - cos(student, teacher) hidden vectors."""
-  student = student.astype(jnp.float32)
-  teacher = teacher.astype(jnp.float32)
-  dot = (student * teacher).sum(-1)
-  norms = jnp.linalg.norm(student, axis=-1) * jnp.linalg.norm(teacher, axis=-1)
-  distance = 1.0 - dot / jnp.maximum(norms, 1e-6)
-  return (distance * token_mask).sum() / jnp.maximum(token_mask.sum(), 1.0)
-
-
-def _relations(vectors: Array, heads: int, mask: Array) -> Array:
-  """[batch, len, h, d] -> log-softmax of scaled dot products per relation
-  head, [batch, heads, len, len]; keys outside the query's example masked.
-  The model's own heads are concatenated and re-split, so `heads` need not
-  be the model's head count (MiniLMv2)."""
-  batch, length = vectors.shape[:2]
-  split = vectors.reshape(batch, length, heads, -1).astype(jnp.float32)
-  scores = jnp.einsum("bqhd,bkhd->bhqk", split, split)
-  scores = scores / jnp.sqrt(split.shape[-1])
-  scores = jnp.where(mask, scores, -1e9)
-  return jax.nn.log_softmax(scores, axis=-1)
-
-
-def attention_relation_kl(student: dict[str, Array], teacher: dict[str, Array],
-                          heads: int, segment_ids: Array,
-                          student_layer: int = -1,
-                          teacher_layer: int = -1) -> Array:
-  """MiniLMv2 loss: KL(teacher || student) of Q-Q, K-K and V-V relations of
-  one layer of each, averaged over relation types, heads and real queries."""
-  real = segment_ids > 0
-  mask = layers.attention_mask(segment_ids)
-  total = 0.0
-  for name in ("query", "key", "value"):
-    teacher_log = _relations(teacher[name][teacher_layer], heads, mask)
-    student_log = _relations(student[name][student_layer], heads, mask)
-    kl = (jnp.exp(teacher_log) * (teacher_log - student_log)).sum(-1)
-    per_query = kl.mean(1)
-    total += (per_query * real).sum() / jnp.maximum(real.sum(), 1)
-  return total / 3.0
-
-
 def _check_layer(index: int, config: EncoderConfig, setting: str,
                  model: str) -> None:
   layers_count = config.num_layers
@@ -239,7 +192,7 @@ def _check_loss_layers(loss: DistillationLoss, student: EncoderConfig,
 
 @gin.configurable
 @dataclasses.dataclass(frozen=True)
-class DistillationModel:
+class DistillationModel(Model):
   """Student trained against a frozen teacher (the trainer's `frozen` input).
 
   `teacher_head=False` takes a teacher without an MLM head (its checkpoint

@@ -14,8 +14,10 @@ import jax.numpy as jnp
 
 from atm_jax.errors import UserError
 from atm_jax.models import layers
+from atm_jax.models.base import Model
 from atm_jax.models.config import EncoderConfig
 from atm_jax.models.encoder import Encoder
+from atm_jax.models.losses import masked_cross_entropy
 
 Array = jax.Array
 POOLINGS = ("first", "mean", "max")
@@ -35,16 +37,6 @@ def classifier(config: EncoderConfig, classes: int, name: str) -> nn.Module:
   return layers.Projection("...e,ec->...c", (config.embed_dim, classes),
                            ("embed", "classes"), (classes,), ("classes",),
                            jnp.dtype(config.dtype), name=name)
-
-
-def masked_cross_entropy(logits: Array, labels: Array,
-                         mask: Array) -> tuple[Array, Array]:
-  """Per-row cross entropy and correctness (id 0 never predicted), masked."""
-  logits = logits.astype(jnp.float32).at[..., 0].set(-1e9)
-  log_probs = jax.nn.log_softmax(logits)
-  nll = -jnp.take_along_axis(log_probs, labels[..., None], axis=-1)[..., 0]
-  correct = (jnp.argmax(logits, -1) == labels).astype(jnp.float32)
-  return nll * mask, correct * mask
 
 
 class JointNluModule(nn.Module):
@@ -71,11 +63,11 @@ class JointNluModule(nn.Module):
 
 @gin.configurable
 @dataclasses.dataclass(frozen=True)
-class JointNluModel:
+class JointNluModel(Model):
   """Intent classification + slot filling; loss = intent CE +
   `slot_loss_weight` x mean slot CE over each utterance's words.
 
-  Head sizes come from the task's label vocabulary (`with_labels`)."""
+  Head sizes come from the task's label vocabulary (`for_task`)."""
 
   config: EncoderConfig
   num_intents: int = 0
@@ -88,8 +80,13 @@ class JointNluModel:
       raise UserError(f"JointNluModel.pooling must be one of {POOLINGS}, got "
                       f"{self.pooling!r}.")
 
-  def with_labels(self, labels) -> "JointNluModel":
-    """Sized for a label vocabulary with `.intents` and `.slot_tags`."""
+  def for_task(self, task) -> "JointNluModel":
+    """Sized for the task's label vocabulary (`.intents`, `.slot_tags`)."""
+    labels = task.labels
+    if labels is None or not hasattr(labels, "slot_tags"):
+      raise UserError(f"Task {task.name!r} has no intent and slot labels; "
+                      "fine-tune JointNluModel on a task registered by "
+                      "tasks.nlu.register_nlu_task.")
     return dataclasses.replace(self, num_intents=len(labels.intents),
                                num_slot_tags=len(labels.slot_tags))
 
@@ -160,7 +157,7 @@ class PairClassifierModule(nn.Module):
 
 @gin.configurable
 @dataclasses.dataclass(frozen=True)
-class PairClassifierModel:
+class PairClassifierModel(Model):
   """XNLI: entailment (0), neutral (1), contradiction (2)."""
 
   config: EncoderConfig

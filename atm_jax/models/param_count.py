@@ -9,8 +9,8 @@ import math
 import flax.linen as nn
 import jax
 
-from atm_jax.data.masking import MaskingConfig
 from atm_jax.models.config import EncoderConfig
+from atm_jax.models.masking import MaskingConfig
 from atm_jax.models.mlm import MlmModel
 
 EMBEDDING_AXES = frozenset({"vocab", "positions", "token_types"})

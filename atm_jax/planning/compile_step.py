@@ -7,12 +7,11 @@ import jax
 from jax import extend
 import jax.numpy as jnp
 
-from atm_jax.errors import UserError
 from atm_jax.partitioning.mesh import MeshConfig, create_mesh
 from atm_jax.partitioning.partitioner import Partitioner
 from atm_jax.planning.run_config import PlannedRun
 from atm_jax.trainer import step as step_lib
-from atm_jax.trainer.optimizer import learning_rate_schedule, make_optimizer
+from atm_jax.trainer.setup import StepSetup, StepShape
 
 BATCH_FEATURES = ("tokens", "segment_ids", "positions")
 
@@ -41,25 +40,14 @@ def abstract_batch(partitioner: Partitioner, batch_size: int,
 
 def compile_train_step(run: PlannedRun, mesh_config: MeshConfig,
                        devices: list) -> CompiledStep:
-  """Build state shardings and the donated step exactly as the trainer does,
-  then lower and compile it for the abstract state and batch."""
-  cfg, model = run.config, run.model
+  """Build the step as the trainer does (`trainer.setup`), then lower and
+  compile it for the abstract state and batch."""
+  cfg = run.config
   partitioner = Partitioner(create_mesh(mesh_config, devices))
-  step_lib.check_batch_size(cfg.batch_size, cfg.num_microbatches, partitioner)
-  if cfg.sequence_length > model.config.max_length:
-    raise UserError(
-        f"SEQUENCE_LENGTH {cfg.sequence_length} exceeds the model's "
-        f"max_length {model.config.max_length}; lower SEQUENCE_LENGTH or "
-        "raise EncoderConfig.max_length.")
-  optimizer = make_optimizer(run.optimizer, cfg.train_steps)
-  init = step_lib.boxed_init_fn(model, optimizer, 1, cfg.sequence_length)
-  state, shardings = partitioner.abstract_state(init, jax.random.key(cfg.seed))
-  frozen, frozen_shardings = step_lib.abstract_frozen(
-      model, partitioner, cfg.sequence_length, cfg.seed)
-  train_step = step_lib.jit_train_step(
-      model, optimizer, learning_rate_schedule(run.optimizer, cfg.train_steps),
-      partitioner, shardings, num_microbatches=cfg.num_microbatches,
-      seed=cfg.seed, frozen_shardings=frozen_shardings)
+  setup = StepSetup.build(run.model, partitioner, run.optimizer,
+                          StepShape.of(cfg))
+  state, frozen, train_step = (setup.abstract_state, setup.frozen_abstract,
+                               setup.train_step)
   batch = abstract_batch(partitioner, cfg.batch_size, cfg.sequence_length)
   start = time.perf_counter()
   with partitioner.activate():

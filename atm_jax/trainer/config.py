@@ -11,7 +11,10 @@ from atm_jax.field_types import check_field_types
 @gin.configurable
 @dataclasses.dataclass(frozen=True)
 class TrainConfig:
-  """A training run. `task` is a registered SeqIO task or mixture name.
+  """A training run on `task`: a registration to call when the run is
+  prepared (`@register_text_mlm`, no parentheses, so reading the config
+  registers nothing), or the name of a SeqIO task or mixture registered
+  elsewhere.
 
   `eval_every=0` evaluates only at the end. `init_checkpoint` seeds a new run
   (Stage 2, fine-tuning) when MODEL_DIR holds no checkpoint yet; the
@@ -30,7 +33,7 @@ class TrainConfig:
   """
 
   model_dir: str
-  task: str
+  task: str | Callable[[], object]
   train_steps: int
   batch_size: int
   sequence_length: int

@@ -4,11 +4,9 @@ import os
 import time
 from collections.abc import Iterator
 
-import flax.linen as nn
 import gin
 import jax
 import numpy as np
-import seqio
 
 from atm_jax import paths
 from atm_jax.checkpoints.init_from import (checkpoint_params,
@@ -16,63 +14,47 @@ from atm_jax.checkpoints.init_from import (checkpoint_params,
                                            init_params_from_checkpoint,
                                            restore_params)
 from atm_jax.checkpoints.manager import Checkpointer
-from atm_jax.convert import vocab_files
-from atm_jax.data import nlu_pipeline, pipeline
-from atm_jax.data.vocabulary import load_vocabulary
+from atm_jax.data import mlm_batches, registry
 from atm_jax.errors import UserError
+from atm_jax.models.base import Model
 from atm_jax.partitioning.mesh import MeshConfig, create_mesh
 from atm_jax.partitioning.partitioner import Partitioner
-from atm_jax.trainer import step as step_lib
 from atm_jax.trainer.config import TrainConfig
 from atm_jax.trainer.metrics_writer import MetricsWriter
-from atm_jax.trainer.optimizer import (OptimizerConfig, learning_rate_schedule,
-                                       make_optimizer)
+from atm_jax.trainer.optimizer import OptimizerConfig
+from atm_jax.trainer.setup import StepSetup, StepShape
 from atm_jax.trainer.signals import StopRequest
 from atm_jax.trainer.state import TrainState
+from atm_jax.vocab import files as vocab_files
+from atm_jax.vocab.vocabulary import load_vocabulary
 
-EVAL_SEED_OFFSET = 1_000_003
 _TOKEN_EMBEDDING = "encoder/embeddings/token_embedding"
 
 
 class Trainer:
-  """Builds state, data and the jitted step for one `TrainConfig`, then runs."""
+  """Builds state, data and the jitted step for one `TrainConfig` on its
+  registered task, then runs."""
 
-  def __init__(self, config: TrainConfig, model: step_lib.Model,
-               partitioner: Partitioner, optimizer_config: OptimizerConfig):
+  def __init__(self, config: TrainConfig, task: registry.RegisteredTask,
+               model: Model, partitioner: Partitioner,
+               optimizer_config: OptimizerConfig):
     self.config = config
+    self.task = task
     self.model = model
     self.partitioner = partitioner
     self.is_lead = jax.process_index() == 0
-    step_lib.check_batch_size(config.batch_size, config.num_microbatches,
-                              partitioner)
-    if config.sequence_length > model.config.max_length:
-      raise UserError(
-          f"SEQUENCE_LENGTH {config.sequence_length} exceeds the model's "
-          f"max_length {model.config.max_length}; lower SEQUENCE_LENGTH or "
-          "raise EncoderConfig.max_length.")
-    self.optimizer = make_optimizer(optimizer_config, config.train_steps)
-    self.schedule = learning_rate_schedule(optimizer_config,
-                                           config.train_steps)
-    init = step_lib.boxed_init_fn(
-        model, self.optimizer, 1, config.sequence_length,
-        spike_guard=config.spike_factor is not None)
-    self.abstract_state, self.state_shardings = partitioner.abstract_state(
-        init, jax.random.key(config.seed))
-    self._init = jax.jit(lambda rng: nn.unbox(init(rng)),
-                         out_shardings=self.state_shardings)
-    self.frozen_abstract, self.frozen_shardings = self._frozen_layout()
+    self.setup = StepSetup.build(model, partitioner, optimizer_config,
+                                 StepShape.of(config))
+    self.abstract_state = self.setup.abstract_state
+    self.state_shardings = self.setup.state_shardings
+    self.frozen_abstract = self.setup.frozen_abstract
+    self.frozen_shardings = self.setup.frozen_shardings
     self.checkpointer = Checkpointer(
         os.path.join(config.model_dir, "checkpoints"),
         save_interval_steps=config.checkpoint_every,
         max_to_keep=config.keep_checkpoints)
 
   # -- state -----------------------------------------------------------------
-  def _frozen_layout(self):
-    """Abstract frozen params (a teacher) and their shardings, if any."""
-    return step_lib.abstract_frozen(self.model, self.partitioner,
-                                    self.config.sequence_length,
-                                    self.config.seed)
-
   def load_frozen(self):
     """The frozen parameters, restored whole from TEACHER_CHECKPOINT."""
     if self.frozen_abstract is None:
@@ -93,17 +75,17 @@ class Trainer:
       latest, state, data_state = resumed
       self._say(f"Resuming from step {latest} in {self.checkpointer.directory}")
       return state, int(data_state["batches"])
-    with self.partitioner.activate():
-      state = self._init(jax.random.key(self.config.seed))
+    state = self.setup.initial_state()
     if self.config.init_checkpoint:
       params = init_params_from_checkpoint(
           self.config.init_checkpoint, self.abstract_state.params,
           state.params, assignment_map=self.config.init_assignment_map,
           fallback_to_scratch=self.config.init_fallback_to_scratch)
       state = state.replace(params=params)
-    elif hasattr(self.model, "adjust_initial_params"):
+    elif frozen is not None:
       adjust = jax.jit(self.model.adjust_initial_params,
-                       out_shardings=self.state_shardings.params)
+                       out_shardings=self.state_shardings.params,
+                       donate_argnums=0)
       state = state.replace(params=adjust(state.params, frozen))
     return state, 0
 
@@ -112,11 +94,11 @@ class Trainer:
                num_epochs: int | None = None) -> Iterator[dict]:
     """This host's numeric arrays of each batch (strings stay on the host)."""
     cfg = self.config
-    batches = cfg.batches or functools.partial(pipeline.mlm_batches,
+    batches = cfg.batches or functools.partial(mlm_batches.mlm_batches,
                                                pack=cfg.pack)
     for batch in batches(
-        cfg.task, split, cfg.sequence_length, cfg.batch_size, seed=cfg.seed,
-        start_batch=start_batch, shuffle=num_epochs is None,
+        self.task.name, split, cfg.sequence_length, cfg.batch_size,
+        seed=cfg.seed, start_batch=start_batch, shuffle=num_epochs is None,
         num_epochs=num_epochs, process_index=jax.process_index(),
         process_count=jax.process_count()):
       yield {name: value for name, value in batch.items()
@@ -124,11 +106,11 @@ class Trainer:
 
   def check_vocabulary(self) -> None:
     self.check_teacher()
-    pieces = task_vocabulary(self.config.task).vocab_size
+    pieces = self.task.vocabulary.vocab_size
     model_vocab = self.model.config.vocab_size
     if pieces > model_vocab:
       raise UserError(
-          f"The vocabulary of task {self.config.task!r} has {pieces} pieces "
+          f"The vocabulary of task {self.task.name!r} has {pieces} pieces "
           f"but the model's vocab_size is {model_vocab}; set VOCAB_SIZE to at "
           "least the vocabulary size.")
 
@@ -169,7 +151,7 @@ class Trainer:
     teacher_vocab = teacher_vocab_path(self.config.teacher_checkpoint)
     if teacher_vocab is None:
       return
-    vocabulary = task_vocabulary(self.config.task)
+    vocabulary = self.task.vocabulary
     if os.path.isdir(teacher_vocab):
       same = vocabulary == load_vocabulary(teacher_vocab)
     else:
@@ -209,12 +191,7 @@ class Trainer:
   def _loop(self, state, frozen, start: int, writer: MetricsWriter,
             stop: StopRequest):
     cfg = self.config
-    train_step = step_lib.jit_train_step(
-        self.model, self.optimizer, self.schedule, self.partitioner,
-        self.state_shardings, num_microbatches=cfg.num_microbatches,
-        seed=cfg.seed, frozen_shardings=self.frozen_shardings,
-        spike_factor=cfg.spike_factor, spike_decay=cfg.spike_decay,
-        spike_warmup=cfg.spike_warmup)
+    train_step = self.setup.train_step
     batches = self._batches("train", start_batch=start)
     pending: list[dict] = []
     clock = time.time()
@@ -275,11 +252,11 @@ class Trainer:
   def evaluate(self, params, frozen, step: int,
                writer: MetricsWriter) -> dict:
     """The model's loss metrics on the validation split, if the task has one."""
-    if "validation" not in pipeline.provider(self.config.task).splits:
-      self._say(f"Task {self.config.task!r} has no validation split; "
+    if "validation" not in registry.provider(self.task.name).splits:
+      self._say(f"Task {self.task.name!r} has no validation split; "
                 "skipping evaluation.")
       return {}
-    eval_step = self._eval_step
+    eval_step = self.setup.eval_step
     totals: dict[str, float] = {}
     for index, local in enumerate(self._batches("validation", num_epochs=1)):
       if index >= self.config.eval_batches:
@@ -296,14 +273,6 @@ class Trainer:
              if k != "weight"}
     writer.write(step, means, prefix="validation")
     return means
-
-  @functools.cached_property
-  def _eval_step(self):
-    """Jitted once per run, so periodic validation compiles only once."""
-    return step_lib.jit_eval_step(
-        self.model, self.partitioner, self.state_shardings.params,
-        seed=self.config.seed + EVAL_SEED_OFFSET,
-        frozen_shardings=self.frozen_shardings)
 
   def _say(self, message: str) -> None:
     if self.is_lead:
@@ -340,29 +309,26 @@ def teacher_vocabulary(teacher_checkpoint: str | None = gin.REQUIRED) -> str:
   return path
 
 
-def task_vocabulary(task: str) -> seqio.Vocabulary:
-  """The vocabulary of the task's (first) token feature."""
-  features = pipeline.provider(task).output_features
-  return next(iter(features.values())).vocabulary
-
-
 @gin.configurable
-def train(model: step_lib.Model = gin.REQUIRED,
+def train(model: Model = gin.REQUIRED,
           config: TrainConfig = gin.REQUIRED,
           optimizer: OptimizerConfig | None = None,
           mesh: MeshConfig | None = None):
   """Entry point bound by gin: build the mesh and trainer, run to the end.
 
-  The resolved config goes to MODEL_DIR/config.gin once every check has
-  passed (mesh, batch, vocabulary, resume checkpoint), so a refused rerun
-  leaves an existing run's files as they were.
+  Preparing the run registers its task first, the one step that may write
+  before the checks (a vocabulary the run trains for itself, kept in
+  MODEL_DIR/vocab). The resolved config goes to MODEL_DIR/config.gin once
+  every check has passed (mesh, batch, vocabulary, resume checkpoint), so a
+  refused rerun leaves an existing run's files as they were.
   """
   paths.check_output_folder(config.model_dir, "MODEL_DIR")
   os.makedirs(config.model_dir, exist_ok=True)
-  if hasattr(model, "with_labels"):  # heads sized by the task's labels
-    model = model.with_labels(nlu_pipeline.task_labels(config.task))
+  task = registry.registered(config.task)
+  model = model.for_task(task)
   partitioner = Partitioner(create_mesh(mesh or MeshConfig()))
-  trainer = Trainer(config, model, partitioner, optimizer or OptimizerConfig())
+  trainer = Trainer(config, task, model, partitioner,
+                    optimizer or OptimizerConfig())
   prepared = trainer.prepare()
   if jax.process_index() == 0:
     with open(os.path.join(config.model_dir, "config.gin"), "w") as f:

@@ -1,34 +1,21 @@
 """Pure train/eval step functions and the one helper that jits them.
 
-A model here is anything with `init(rng, batch_size, length)` (boxed flax
-variables) and `loss(params, batch, rng, train, frozen)` returning a summed
-loss and summed metrics that include `weight` (what the sums are averaged
-over). `frozen` holds parameters that are used but never trained (a
-distillation teacher); models without them ignore it.
+The model is an `atm_jax.models.base.Model`: its `loss` returns a summed loss
+and summed metrics that include `weight` (what the sums are averaged over).
+`frozen` holds parameters that are used but never trained (a distillation
+teacher); models without them ignore it.
 """
 import dataclasses
 import functools
-from typing import Any, Protocol
-
 import flax.linen as nn
 import jax
 import jax.numpy as jnp
 import optax
 
 from atm_jax.errors import UserError
+from atm_jax.models.base import Batch, Metrics, Model
 from atm_jax.partitioning.partitioner import Partitioner
 from atm_jax.trainer.state import TrainState
-
-Batch = dict[str, jax.Array]
-Metrics = dict[str, jax.Array]
-
-
-class Model(Protocol):
-  def init(self, rng: jax.Array, batch_size: int, length: int) -> Any: ...
-
-  def loss(self, params, batch: Batch, rng: jax.Array, train: bool,
-           frozen=None) -> tuple[jax.Array, Metrics]: ...
-
 
 def boxed_init_fn(model: Model, optimizer: optax.GradientTransformation,
                   batch_size: int, length: int, spike_guard: bool = False):
@@ -55,11 +42,11 @@ def abstract_frozen(model: Model, partitioner: Partitioner, length: int,
   """(abstract frozen params, shardings) of a model with a teacher, else
   (None, None). A model may name its own rules for them (`teacher_rules`), so
   a teacher can be FSDP-sharded while the student is data-parallel."""
-  if not hasattr(model, "frozen_init"):
+  rng = jax.random.key(seed)
+  if jax.eval_shape(lambda: model.frozen_init(rng, 1, length)) is None:
     return None, None
-  rules = getattr(model, "teacher_rules", None)
-  if rules:
-    partitioner = dataclasses.replace(partitioner, rules=rules)
+  if model.teacher_rules:
+    partitioner = dataclasses.replace(partitioner, rules=model.teacher_rules)
   return partitioner.abstract_state(
       lambda rng: model.frozen_init(rng, 1, length)["params"],
       jax.random.key(seed))

@@ -14,9 +14,10 @@ from atm_jax.checkpoints.init_from import (find_checkpoint,
                                            init_params_from_checkpoint,
                                            restore_params)
 from atm_jax.checkpoints.manager import Checkpointer
-from atm_jax.data.masking import MaskingConfig
+from atm_jax.data.registry import RegisteredTask
 from atm_jax.errors import UserError
 from atm_jax.models.config import EncoderConfig
+from atm_jax.models.masking import MaskingConfig
 from atm_jax.models.mlm import MlmModel
 from atm_jax.models.nlu import JointNluModel
 from atm_jax.trainer.state import TrainState
@@ -176,7 +177,7 @@ def test_fine_tuning_takes_the_pretrained_encoder_and_fresh_heads(tmp_path):
 
   labels = type("Labels", (), {"intents": ("<unseen>", "a", "b"),
                                "slot_tags": ("<unseen>", "O")})
-  model = JointNluModel(config).with_labels(labels)
+  model = JointNluModel(config).for_task(RegisteredTask("t", None, labels))
   fresh = nn.unbox(model.init(jax.random.key(1), 1, 8)["params"])
   abstract = jax.tree.map(
       lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=x.sharding),

@@ -8,12 +8,12 @@ import numpy as np
 
 from atm_jax.checkpoints.init_from import restore_params
 from atm_jax.convert.importer import MODEL_GIN
-from atm_jax.data import special_tokens
-from atm_jax.data.vocabulary import load_vocabulary
 from atm_jax.models.config import EncoderConfig
 from atm_jax.models.mlm import MlmEncoder
 from atm_jax.partitioning.mesh import MeshConfig, create_mesh
 from atm_jax.partitioning.partitioner import Partitioner
+from atm_jax.vocab import special_tokens
+from atm_jax.vocab.vocabulary import load_vocabulary
 
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))), "fixtures", "convert")

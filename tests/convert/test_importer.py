@@ -10,8 +10,8 @@ import pytest
 from safetensors.numpy import load_file, save_file
 
 from atm_jax.convert import importer
-from atm_jax.convert.vocabulary import ConvertedVocabulary
 from atm_jax.errors import UserError
+from atm_jax.vocab.converted import ConvertedVocabulary
 from tests.convert import helpers
 
 TOLERANCE = 1e-4

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from atm_jax.convert import importer
-from atm_jax.convert.vocabulary import ConvertedVocabulary
+from atm_jax.vocab.converted import ConvertedVocabulary
 from tests.convert import helpers
 
 torch = pytest.importorskip("torch")

@@ -1,10 +1,9 @@
 """Our fixed special ids land on the checkpoint's special rows."""
-import numpy as np
 import pytest
 
 from atm_jax.convert.special_ids import hf_ids_of_our_ids, our_ids_of_hf_ids
-from atm_jax.data import special_tokens
 from atm_jax.errors import UserError
+from atm_jax.vocab import special_tokens
 
 BERT = {"pad": 0, "unk": 100, "cls": 101, "sep": 102, "mask": 103}
 XLMR = {"cls": 0, "pad": 1, "sep": 2, "unk": 3, "mask": 249}

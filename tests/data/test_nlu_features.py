@@ -7,12 +7,12 @@ import pytest
 import sentencepiece as spm
 
 from atm_jax.data import nlu_features
-from atm_jax.data import special_tokens
 from atm_jax.data import synthetic
-from atm_jax.data import vocabulary
 from atm_jax.data.nlu_features import UNSEEN, LabelVocab
 from atm_jax.data.nlu_formats import NluExample
 from atm_jax.errors import UserError
+from atm_jax.vocab import special_tokens
+from atm_jax.vocab import vocabulary
 
 CLS, EOS, UNK = special_tokens.CLS_ID, special_tokens.EOS_ID, special_tokens.UNK_ID
 TRAIN = [

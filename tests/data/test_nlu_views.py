@@ -5,9 +5,11 @@ import json
 import gin
 import numpy as np
 import pytest
+import seqio
 
-from atm_jax.data import nlu_pipeline, nlu_views, synthetic, vocabulary
+from atm_jax.data import nlu_batches, nlu_views, synthetic
 from atm_jax.errors import UserError
+from atm_jax.vocab import vocabulary
 from tasks import nlu
 
 NAME = "test_nlu_views"
@@ -74,12 +76,12 @@ def test_locales_need_massive_data(data):
 
 def test_a_string_of_locales_is_refused(data):
   with pytest.raises(UserError, match="must be a list"):
-    nlu_views.register_views(data[1], "test", "de-DE", False)
+    nlu_views.register_views(data[1].name, "test", "de-DE", False)
 
 
 def _batch(task, split="test"):
-  (batch,) = nlu_pipeline.nlu_batches(task, split, 16, 4, shuffle=False,
-                                      seed=0, num_epochs=1)
+  (batch,) = nlu_batches.nlu_batches(task, split, 16, 4, shuffle=False,
+                                     seed=0, num_epochs=1)
   return batch
 
 
@@ -87,11 +89,16 @@ def test_a_view_is_served_with_the_run_labels(data):
   folder, task = data
   split = nlu_views.locale_splits(["fr-FR"], "test", data_dir=str(folder),
                                   data_format="massive")["fr-FR"]
-  view = nlu_views.register_view(task, "fr-FR", "test", split)
+  view = nlu_views.register_view(task.name, "fr-FR", "test", split)
   assert view == f"{NAME}.fr_FR"
-  assert nlu_pipeline.task_labels(view) is nlu_pipeline.task_labels(task)
+  # The view is encoded by the run task's preprocessors, so with its label
+  # ids, and batches with the same features: the run's model scores it.
+  assert (seqio.get_mixture_or_task(view).preprocessors
+          == seqio.get_mixture_or_task(task.name).preprocessors)
   batch = _batch(view)
+  assert batch.keys() == _batch(task.name).keys()
   np.testing.assert_array_equal(batch["example_mask"], [1, 0, 0, 0])
+  assert "brand_new" not in task.labels.intents
   assert batch["intent"][0] == 0 and batch["slot_ids"][0][0] == 0  # unseen
   assert batch["gold_intent"][0] == "brand_new"
   assert batch["locale"][0] == "fr-FR"
@@ -109,9 +116,9 @@ def gin_data_dir(data):
 
 def test_a_copied_locale_batches_like_the_run_task(data, gin_data_dir):
   _, task = data
-  views = nlu_views.register_views(task, "test", ["de-DE"], True)
+  views = nlu_views.register_views(task.name, "test", ["de-DE"], True)
   assert sorted(views) == ["de-DE", "spoken"]
-  original, copy = _batch(task), _batch(views["de-DE"])
+  original, copy = _batch(task.name), _batch(views["de-DE"])
   for name in ("tokens", "word_positions", "slot_ids", "intent", "text"):
     np.testing.assert_array_equal(original[name], copy[name])
   spoken = _batch(views["spoken"])
@@ -123,12 +130,12 @@ def test_a_copied_locale_batches_like_the_run_task(data, gin_data_dir):
 
 def test_locales_need_the_task_data_in_gin(data):
   with pytest.raises(UserError, match="needs register_nlu_task.data_dir"):
-    nlu_views.register_views(data[1], "test", ["de-DE"], False)
+    nlu_views.register_views(data[1].name, "test", ["de-DE"], False)
 
 
 def test_views_check_the_split(data):
   with pytest.raises(UserError, match="has no split 'dev'"):
-    nlu_views.register_views(data[1], "dev", [], True)
+    nlu_views.register_views(data[1].name, "dev", [], True)
 
 
 def test_a_missing_folder_has_no_locales(tmp_path):

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from atm_jax.data import synthetic
-from atm_jax.data import vocabulary
+from atm_jax.vocab import vocabulary
 
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

@@ -1,4 +1,4 @@
-"""Distillation loss terms, configuration checks and student initialisation."""
+"""Distillation configuration checks and student initialisation."""
 import dataclasses
 
 import flax.linen as nn
@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from atm_jax.convert import importer
-from atm_jax.data.masking import MaskingConfig
 from atm_jax.errors import UserError
 from atm_jax.models import distillation
 from atm_jax.models.config import EncoderConfig
+from atm_jax.models.masking import MaskingConfig
 
 TEACHER = EncoderConfig(vocab_size=64, num_layers=4, embed_dim=32, num_heads=4,
                         head_dim=8, mlp_dim=64, max_length=16)
@@ -23,39 +23,6 @@ def _model(**overrides):
                    masking_config=MaskingConfig(vocab_size=64))
   arguments.update(overrides)
   return distillation.DistillationModel(**arguments)
-
-
-def test_soft_cross_entropy_of_equal_logits_is_scaled_entropy():
-  logits = jnp.array([[[1.0, 2.0, 0.5]]])
-  weights = jnp.ones((1, 1))
-  probs = jax.nn.softmax(logits / 2.0)
-  entropy = -(probs * jnp.log(probs)).sum()
-  value = distillation.soft_cross_entropy(logits, logits, weights, 2.0)
-  assert float(value) == pytest.approx(4.0 * float(entropy), rel=1e-5)
-  shifted = distillation.soft_cross_entropy(logits[..., ::-1], logits,
-                                            weights, 2.0)
-  assert float(shifted) > float(value)
-
-
-def test_cosine_distance_ignores_padding_tokens():
-  a = jnp.array([[[1.0, 0.0], [0.0, 1.0]]])
-  b = jnp.array([[[2.0, 0.0], [0.0, -1.0]]])
-  assert float(distillation.cosine_distance(a, b, jnp.array([[1.0, 0.0]]))) \
-      == pytest.approx(0.0, abs=1e-6)
-  assert float(distillation.cosine_distance(a, b, jnp.array([[1.0, 1.0]]))) \
-      == pytest.approx(1.0, abs=1e-6)
-
-
-def test_attention_relation_kl_is_zero_for_equal_states_only():
-  rng = np.random.default_rng(0)
-  states = {name: jnp.asarray(rng.normal(size=(1, 2, 5, 2, 4)), jnp.float32)
-            for name in ("query", "key", "value")}
-  segments = jnp.array([[1, 1, 2, 2, 0]])
-  same = distillation.attention_relation_kl(states, states, 2, segments)
-  assert float(same) == pytest.approx(0.0, abs=1e-6)
-  other = {k: v[..., ::-1] * 3 for k, v in states.items()}
-  assert float(distillation.attention_relation_kl(other, states, 2,
-                                                  segments)) > 1e-3
 
 
 def test_distilbert_preset_weights():

@@ -7,9 +7,9 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from atm_jax.data.masking import MaskingConfig
 from atm_jax.models.config import EncoderConfig
 from atm_jax.models.encoder import Encoder
+from atm_jax.models.masking import MaskingConfig
 from atm_jax.models.mlm import MlmModel
 
 VOCAB_SIZE = 128

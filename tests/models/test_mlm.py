@@ -7,12 +7,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from atm_jax.data import masking
-from atm_jax.data.masking import MaskingConfig
-from atm_jax.data.special_tokens import CLS_ID, NUM_SPECIAL
+from atm_jax.models import masking
 from atm_jax.models.config import EncoderConfig
+from atm_jax.models.masking import MaskingConfig
 from atm_jax.models.mlm import (MlmModel, add_output_bias,
                                 weighted_cross_entropy)
+from atm_jax.vocab.special_tokens import CLS_ID, NUM_SPECIAL
 
 VOCAB_SIZE = 160
 BATCH_SIZE = 4

@@ -7,6 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+from atm_jax.data.registry import RegisteredTask
 from atm_jax.errors import UserError
 from atm_jax.models import nlu
 from atm_jax.models.config import EncoderConfig
@@ -20,6 +21,9 @@ CONFIG = EncoderConfig(vocab_size=50, num_layers=1, embed_dim=16, num_heads=2,
 class Labels:
   intents: tuple = ("<unseen>", "play", "stop")
   slot_tags: tuple = ("<unseen>", "O", "B-song", "I-song")
+
+
+TASK = RegisteredTask("t", None, Labels())
 
 
 def _batch():
@@ -45,10 +49,15 @@ def test_joint_model_needs_labels_and_a_known_pooling():
     nlu.JointNluModel(CONFIG).init(jax.random.key(0), 1, 6)
   with pytest.raises(UserError, match="pooling"):
     nlu.JointNluModel(CONFIG, pooling="cls")
+  for task in (RegisteredTask("mlm", None),
+               RegisteredTask("xnli_train", None, ("entailment", "neutral"))):
+    with pytest.raises(UserError, match=f"Task {task.name!r} has no intent and "
+                       "slot labels"):
+      nlu.JointNluModel(CONFIG).for_task(task)
 
 
 def test_joint_model_keeps_encoder_params_at_the_mlm_path():
-  model = nlu.JointNluModel(CONFIG).with_labels(Labels())
+  model = nlu.JointNluModel(CONFIG).for_task(TASK)
   params = nn.unbox(model.init(jax.random.key(0), 1, 6)["params"])
   assert set(params) == {"encoder", "intent_head", "slot_head"}
   assert params["intent_head"]["kernel"].shape == (16, 3)
@@ -56,7 +65,7 @@ def test_joint_model_keeps_encoder_params_at_the_mlm_path():
 
 
 def test_unseen_gold_label_is_an_error_never_a_prediction():
-  model = nlu.JointNluModel(CONFIG).with_labels(Labels())
+  model = nlu.JointNluModel(CONFIG).for_task(TASK)
   params = nn.unbox(model.init(jax.random.key(0), 1, 6)["params"])
   # Make id 0 the most likely class: it must still never be predicted.
   params["intent_head"]["bias"] = params["intent_head"]["bias"].at[0].set(50)
@@ -70,7 +79,7 @@ def test_unseen_gold_label_is_an_error_never_a_prediction():
 
 
 def test_joint_model_learns_a_tiny_batch():
-  model = nlu.JointNluModel(CONFIG).with_labels(Labels())
+  model = nlu.JointNluModel(CONFIG).for_task(TASK)
   params = nn.unbox(model.init(jax.random.key(0), 1, 6)["params"])
   batch = dict(_batch(), intent=jnp.array([1, 2]))
   grad = jax.jit(jax.grad(lambda p: model.loss(p, batch, jax.random.key(0),

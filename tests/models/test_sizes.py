@@ -7,8 +7,8 @@ import jax
 import pytest
 from jax.sharding import PartitionSpec
 
-from atm_jax.data.masking import MaskingConfig
 from atm_jax.models.config import EncoderConfig
+from atm_jax.models.masking import MaskingConfig
 from atm_jax.models.mlm import MlmModel
 from atm_jax.models.param_count import count_parameters
 

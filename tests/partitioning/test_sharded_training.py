@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from jax.sharding import PartitionSpec as P
 
-from atm_jax.data.masking import MaskingConfig
 from atm_jax.errors import UserError
 from atm_jax.models.config import EncoderConfig
+from atm_jax.models.masking import MaskingConfig
 from atm_jax.models.mlm import MlmModel
 from atm_jax.partitioning.mesh import MeshConfig, create_mesh
 from atm_jax.partitioning.partitioner import Partitioner

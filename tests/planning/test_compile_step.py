@@ -3,7 +3,6 @@ and its FLOPs against 6ND."""
 import flax.linen as nn
 import gin
 import jax
-import jax.numpy as jnp
 import numpy as np
 import pytest
 

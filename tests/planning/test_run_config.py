@@ -14,9 +14,11 @@ def _fresh_gin():
 
 
 def test_pretraining_needs_no_run_dir_text_or_vocabulary():
+  # TEXT_GLOB is a placeholder (None): registering the task, or training a
+  # vocabulary, would fail on it; the trainer calls the registration later.
   run = run_config.load(["gin_configs/experiments/pretrain_tiny.gin"],
                         ["BATCH_SIZE = 8"])
-  assert run.config.task == "planned"  # the text task is never registered
+  assert callable(run.config.task)
   assert run.config.batch_size == 8
   assert run.model.config.vocab_size == 1000
   assert run.optimizer.peak_learning_rate == 2e-3

@@ -9,10 +9,9 @@ import pytest
 import seqio
 
 from atm_jax.data import nlu_features
-from atm_jax.data import nlu_pipeline
 from atm_jax.data import synthetic
-from atm_jax.data import vocabulary
 from atm_jax.errors import UserError
+from atm_jax.vocab import vocabulary
 from tasks import nlu
 
 NAME = "test_nlu"
@@ -53,8 +52,9 @@ def _examples(split: str) -> list[dict]:
 
 
 def test_massive_task_yields_inputs_and_gold_strings(data):
-  assert nlu.register_nlu_task(data["massive"] + "/en-US.jsonl", "massive",
-                               data["vocab"], name=NAME) == NAME
+  registered = nlu.register_nlu_task(data["massive"] + "/en-US.jsonl", "massive",
+                                     data["vocab"], name=NAME)
+  assert registered.name == NAME
   task = seqio.get_mixture_or_task(NAME)
   assert sorted(task.splits) == ["test", "train", "validation"]
   examples = _examples("validation")
@@ -67,7 +67,7 @@ def test_massive_task_yields_inputs_and_gold_strings(data):
   for name in nlu_features.SEQUENCE_FEATURES:
     assert first[name].shape == (LENGTH,) and first[name].dtype == np.int32
   assert first["intent"] == 0  # weather_query is not in train
-  labels = nlu_pipeline.task_labels(NAME)
+  labels = registered.labels
   np.testing.assert_array_equal(first["slot_ids"][:5],
                                 [1, labels.tag_id("B-date"), 1, 0, 0])
   np.testing.assert_array_equal(first["word_mask"][:5], [1, 1, 1, 1, 0])
@@ -76,16 +76,18 @@ def test_massive_task_yields_inputs_and_gold_strings(data):
 
 
 def test_label_dir_keeps_the_first_runs_ids(data, tmp_path):
-  nlu.register_nlu_task(data["massive"], "massive", data["vocab"],
-                        label_dir=str(tmp_path), name=NAME, locale="en-US")
+  first = nlu.register_nlu_task(data["massive"], "massive", data["vocab"],
+                                label_dir=str(tmp_path), name=NAME,
+                                locale="en-US")
   saved = nlu_features.load_labels(str(tmp_path))
-  assert saved == nlu_pipeline.task_labels(NAME)
+  assert saved == first.labels
   reordered = nlu_features.LabelVocab(
       intents=("<unseen>", "play_music", "alarm_set"), slot_tags=saved.slot_tags)
   nlu_features.save_labels(reordered, str(tmp_path))
-  nlu.register_nlu_task(data["massive"], "massive", data["vocab"],
-                        label_dir=str(tmp_path), name=NAME, locale="en-US")
-  assert nlu_pipeline.task_labels(NAME) == reordered
+  second = nlu.register_nlu_task(data["massive"], "massive", data["vocab"],
+                                 label_dir=str(tmp_path), name=NAME,
+                                 locale="en-US")
+  assert second.labels == reordered
   assert [e["intent"] for e in _examples("train")] == [2, 2, 1]
 
 
@@ -148,15 +150,16 @@ def test_gin_binds_the_registration(data):
         f"register_nlu_task.name = '{NAME}'",
     ])
   try:
-    assert nlu.register_nlu_task() == NAME
+    assert nlu.register_nlu_task().name == NAME
   finally:
     gin.clear_config()
 
 
 @pytest.mark.skipif(not SNIPS.exists(), reason="no ../shared/data/snips")
 def test_snips_task_counts(data):
-  nlu.register_nlu_task(str(SNIPS), "jointbert", data["vocab"], name=NAME)
+  registered = nlu.register_nlu_task(str(SNIPS), "jointbert", data["vocab"],
+                                     name=NAME)
   task = seqio.get_mixture_or_task(NAME)
   assert {split: task.num_input_examples(split) for split in task.splits} == {
       "train": 13_084, "validation": 700, "test": 700}
-  assert len(nlu_pipeline.task_labels(NAME).intents) == 8
+  assert len(registered.labels.intents) == 8

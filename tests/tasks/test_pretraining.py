@@ -7,10 +7,10 @@ import os
 import pytest
 import seqio
 
-from atm_jax.data import pipeline
+from atm_jax.data import mlm_batches, registry
 from atm_jax.data import synthetic
-from atm_jax.data import vocabulary
 from atm_jax.errors import UserError
+from atm_jax.vocab import vocabulary
 from tasks import pretraining
 
 _DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
@@ -33,7 +33,7 @@ def corpus(tmp_path_factory) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def stage1(corpus) -> str:
+def stage1(corpus) -> registry.RegisteredTask:
   return pretraining.register_stage1_mixture(
       corpus["glob"], corpus["vocab"], corpus["cache"], alpha=0.5, name="test_stage1")
 
@@ -60,7 +60,8 @@ def _spoken(shares: collections.Counter) -> float:
 
 
 def test_stage1_registers_written_and_spoken_tasks_at_their_rates(stage1):
-  mixture = seqio.get_mixture_or_task(stage1)
+  assert stage1.name == "test_stage1" and stage1.labels is None
+  mixture = seqio.get_mixture_or_task(stage1.name)
   rates = {task.name: mixture.get_rate(task) for task in mixture.tasks}
   norm = 0.75 ** 0.5 + 0.25 ** 0.5  # alpha=0.5 over 600 and 200 lines
   en, xx = 0.75 ** 0.5 / norm, 0.25 ** 0.5 / norm
@@ -90,26 +91,28 @@ def test_spoken_task_reads_the_cached_spoken_lines(stage1):
 
 
 def test_stage1_examples_follow_the_rates(stage1):
-  shares = _source_shares(stage1)
-  rates = seqio.get_mixture_or_task(stage1)
+  shares = _source_shares(stage1.name)
+  rates = seqio.get_mixture_or_task(stage1.name)
   for task in rates.tasks:
     language, form = task.name.split("_")[-2:]
     assert shares[(language, form)] == pytest.approx(rates.get_rate(task), abs=0.03)
 
 
 def test_stage1_mixture_feeds_packed_training_batches(stage1):
-  batch = next(pipeline.mlm_batches(stage1, "train", 64, 8))
+  batch = next(mlm_batches.mlm_batches(stage1.name, "train", 64, 8))
   assert batch["tokens"].shape == (8, 64) and batch["segment_ids"].max() > 1
-  assert pipeline.num_pieces(stage1) == 450
+  assert registry.num_pieces(stage1.name) == stage1.vocabulary.vocab_size == 450
 
 
 def test_stage2_mixes_in_domain_with_the_stage1_mixture(stage1, corpus):
+  # Run files pass Stage 1's registration (a plain name serves as well).
   stage2 = pretraining.register_stage2_mixture(
       corpus["in_domain"], stage1, in_domain_rate=0.4, vocab_path=corpus["vocab"],
       name="test_stage2")
-  shares = _source_shares(stage2)
+  assert stage2.name == "test_stage2" and stage2.vocabulary == stage1.vocabulary
+  shares = _source_shares(stage2.name)
   assert shares[("und", "in_domain")] == pytest.approx(0.4, abs=0.03)
-  public = seqio.get_mixture_or_task(stage1)
+  public = seqio.get_mixture_or_task(stage1.name)
   for task in public.tasks:  # the sub-mixture keeps its own proportions
     language, form = task.name.split("_")[-2:]
     assert shares[(language, form)] == pytest.approx(0.6 * public.get_rate(task), abs=0.03)
@@ -126,6 +129,9 @@ def test_stage2_refuses_a_missing_mixture_glob_or_other_vocabulary(stage1, corpu
   with pytest.raises(UserError, match="give Stage 2 the Stage 1 vocabulary"):
     pretraining.register_stage2_mixture(**{**kwargs, "vocab_path": other},
                                         public_mixture=stage1)
+  with pytest.raises(UserError, match="give Stage 2 the Stage 1 vocabulary"):
+    pretraining.register_stage2_mixture(**{**kwargs, "vocab_path": other},
+                                        public_mixture=stage1.name)
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -154,6 +160,6 @@ def test_tatoeba_stage1_matches_language_and_spoken_shares(tmp_path_factory):
       text_glob, vocab, str(folder / "cache"), languages=languages, name="test_tatoeba")
   counts = {language: vocabulary.count_text_lines(fs[0]) for language, fs in files.items()}
   expected = vocabulary.temperature_shares(counts, 0.3)
-  shares = _source_shares(mixture, seed=1)
+  shares = _source_shares(mixture.name, seed=1)
   assert _language_shares(shares) == pytest.approx(expected, abs=0.03)
   assert _spoken(shares) == pytest.approx(0.7, abs=0.03)

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 import seqio
 
-from atm_jax.data import special_tokens
-from atm_jax.data import synthetic
-from atm_jax.data import vocabulary
+from atm_jax.data import registry, synthetic
 from atm_jax.errors import UserError
+from atm_jax.vocab import special_tokens
+from atm_jax.vocab import vocabulary
 from tasks import text_mlm
 
 NAME = "test_text_mlm"
@@ -34,8 +34,11 @@ def _source_lines(split: str) -> list[str]:
 
 
 def test_validation_is_every_nth_line_across_sorted_files(corpus):
-  assert text_mlm.register_text_mlm(corpus["glob"], corpus["vocab"], name=NAME,
-                                    validation_every=10) == NAME
+  task = text_mlm.register_text_mlm(corpus["glob"], corpus["vocab"], name=NAME,
+                                    validation_every=10)
+  assert task.name == NAME and task.labels is None
+  assert task.vocabulary is seqio.get_mixture_or_task(NAME).output_features[
+      "targets"].vocabulary
   lines = corpus["lines"]
   validation, train = _source_lines("validation"), _source_lines("train")
   assert validation == [line for i, line in enumerate(lines) if i % 10 == 0 and line]
@@ -81,7 +84,10 @@ def test_configured_from_gin(corpus):
         f"tasks.text_mlm.register_text_mlm.vocab_path = '{corpus['vocab']}'",
         "tasks.text_mlm.register_text_mlm.name = 'test_text_mlm_gin'",
     ])
-    assert text_mlm.register_text_mlm() == "test_text_mlm_gin"
+    assert text_mlm.register_text_mlm().name == "test_text_mlm_gin"
+    # Run files bind the registration itself; the trainer calls it.
+    assert registry.registered(text_mlm.register_text_mlm).name == (
+        "test_text_mlm_gin")
   finally:
     gin.clear_config()
   assert "test_text_mlm_gin" in seqio.TaskRegistry.names()

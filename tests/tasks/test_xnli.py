@@ -11,11 +11,12 @@ import pytest
 import seqio
 import tensorflow as tf
 
-from atm_jax.data import special_tokens
 from atm_jax.data import synthetic
-from atm_jax.data import vocabulary
+from atm_jax.data import xnli_batches as xnli_data
 from atm_jax.data import xnli_tsv
 from atm_jax.errors import UserError
+from atm_jax.vocab import special_tokens
+from atm_jax.vocab import vocabulary
 from tasks import xnli
 
 LANGUAGES = xnli_tsv.LANGUAGES
@@ -64,7 +65,7 @@ def _examples(name: str, split: str, length: int = 32) -> list[dict]:
 
 
 def _all_batches(*args, **kwargs) -> list[dict]:
-  return list(xnli.xnli_batches(*args, **kwargs))
+  return list(xnli_data.xnli_batches(*args, **kwargs))
 
 
 def test_registers_15_languages_a_train_task_and_an_eval_mixture(registered):
@@ -129,7 +130,7 @@ def test_eval_batches_cover_every_language_in_order_then_pad(registered):
     assert set(batch) == {"tokens", "token_types", "segment_ids", "positions",
                           "label", "language", "example_mask"}
     assert all(batch[name].shape == (8, 24) and batch[name].dtype == np.int32
-               for name in xnli.SEQUENCE_FEATURES)
+               for name in xnli_data.SEQUENCE_FEATURES)
   languages = [l for batch in batches for l in batch["language"]]
   assert languages == [l for l in LANGUAGES for _ in range(4)] + [""] * 4
   last = batches[-1]
@@ -183,9 +184,9 @@ def test_processes_split_the_rows_and_yield_as_many_batches(registered):
 
 
 def test_training_batches_repeat_and_are_always_full(registered):
-  batches = xnli.xnli_batches("xnli_train", "train", 24, 3, shuffle=True, seed=0,
-                              num_epochs=None)
-  taken = [next(batches) for _ in range(6)]
+  stream = xnli_data.xnli_batches("xnli_train", "train", 24, 3, shuffle=True,
+                                  seed=0, num_epochs=None)
+  taken = [next(stream) for _ in range(6)]
   assert all(b["example_mask"].all() and set(b["language"]) == {"en"} for b in taken)
 
 
@@ -195,6 +196,11 @@ def test_configured_from_gin(folder, vocab_path):
     gin.parse_config([f"tasks.xnli.register_xnli_tasks.data_dir = '{folder}'",
                       f"tasks.xnli.register_xnli_tasks.vocab_path = '{vocab_path}'"])
     assert xnli.register_xnli_tasks()["train"] == "xnli_train"
+    # Run files bind `@xnli_task`: the registration the trainer calls.
+    for role, name in (("train", "xnli_train"), ("eval", "xnli_eval")):
+      task = xnli.xnli_task(role)
+      assert task.name == name and task.labels == xnli_tsv.LABELS
+      assert task.vocabulary.sentencepiece_model_file == vocab_path
   finally:
     gin.clear_config()
 
@@ -244,18 +250,23 @@ def test_bad_settings_are_one_sentence_errors(folder, vocab_path, tmp_path):
 
 
 def test_bad_batch_requests_are_one_sentence_errors(registered):
-  with pytest.raises(UserError, match="No XNLI task or mixture is registered as "
-                     "'xnli_pt'"):
-    xnli.xnli_batches("xnli_pt", "dev", 32, 8, shuffle=False, seed=0, num_epochs=1)
+  with pytest.raises(UserError, match="No SeqIO task or mixture is registered "
+                     "as 'xnli_pt'"):
+    xnli_data.xnli_batches("xnli_pt", "dev", 32, 8, shuffle=False, seed=0,
+                           num_epochs=1)
+  with pytest.raises(UserError, match="'nli_de' is not an XNLI task"):
+    xnli_data.xnli_batches("nli_de", "dev", 32, 8, shuffle=False, seed=0,
+                           num_epochs=1)
   with pytest.raises(UserError, match=r"'xnli_train' has no split 'dev'; use one "
                      r"of \['train'\]"):
-    xnli.xnli_batches("xnli_train", "dev", 32, 8, shuffle=False, seed=0,
-                      num_epochs=1)
+    xnli_data.xnli_batches("xnli_train", "dev", 32, 8, shuffle=False, seed=0,
+                           num_epochs=1)
   with pytest.raises(UserError, match="sequence_length=4 is too short"):
-    xnli.xnli_batches("xnli_eval", "dev", 4, 8, shuffle=False, seed=0, num_epochs=1)
+    xnli_data.xnli_batches("xnli_eval", "dev", 4, 8, shuffle=False, seed=0,
+                           num_epochs=1)
   with pytest.raises(UserError, match="batch_size=9 is not divisible by the 2"):
-    xnli.xnli_batches("xnli_eval", "dev", 32, 9, shuffle=False, seed=0,
-                      num_epochs=1, process_count=2)
+    xnli_data.xnli_batches("xnli_eval", "dev", 32, 9, shuffle=False, seed=0,
+                           num_epochs=1, process_count=2)
 
 
 @pytest.fixture(scope="module")
@@ -320,6 +331,6 @@ def test_real_xnli_dev_has_2490_balanced_pairs_per_language(vocab_path):
   assert names["eval_splits"] == ("dev",)
   mixture = seqio.get_mixture_or_task("xnli_eval")
   assert mixture.num_input_examples("dev") == 15 * 2490
-  batch = next(xnli.xnli_batches("xnli_eval", "dev", 128, 32, shuffle=False,
-                                 seed=0, num_epochs=1))
+  batch = next(xnli_data.xnli_batches("xnli_eval", "dev", 128, 32, shuffle=False,
+                                      seed=0, num_epochs=1))
   assert batch["example_mask"].all() and set(batch["language"]) == {"ar"}

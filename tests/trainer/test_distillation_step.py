@@ -6,9 +6,9 @@ import jax
 import numpy as np
 import pytest
 
-from atm_jax.data.masking import MaskingConfig
 from atm_jax.models.config import EncoderConfig
 from atm_jax.models.distillation import DistillationLoss, DistillationModel
+from atm_jax.models.masking import MaskingConfig
 from atm_jax.models.mlm import MlmModel
 from atm_jax.partitioning.mesh import MeshConfig, create_mesh
 from atm_jax.partitioning.partitioner import Partitioner

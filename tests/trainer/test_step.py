@@ -7,12 +7,13 @@ import numpy as np
 import optax
 import pytest
 
+from atm_jax.models.base import Model
 from atm_jax.trainer import step as step_lib
 from atm_jax.trainer.state import TrainState
 
 
 @dataclasses.dataclass(frozen=True)
-class LinearRegression:
+class LinearRegression(Model):
   """A model with a deterministic summed loss: easy to check by hand."""
 
   def init(self, rng, batch_size, length):

@@ -1,0 +1,89 @@
+"""Fixed-shape numpy batches of NLU examples (intent + slots) for fine-tuning.
+
+The NLU data sets are small, so each process's share of a split is encoded
+once, held in memory and reshuffled every epoch. Order depends only on the
+seed, so skipping `start_batch` batches resumes a run exactly where it was.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+import seqio
+import tensorflow as tf
+
+from atm_jax.data import registry, rows as batch_rows
+from atm_jax.data.nlu_features import SCALAR_FEATURES, SEQUENCE_FEATURES
+from atm_jax.errors import UserError
+
+# Per-row strings for prediction files; the gold tags joined by spaces, like
+# `text` joins the words.
+TEXT_FEATURES = ("id", "locale", "text", "gold_intent", "gold_tags")
+
+
+def nlu_task(task_name: str, split: str) -> seqio.Task:
+  """A registered NLU task that has `split`, else one sentence saying so."""
+  task = registry.provider(task_name)
+  if not isinstance(task, seqio.Task) or "tokens" not in task.output_features:
+    raise UserError(f"{task_name!r} is not an NLU task; register one with "
+                    "tasks.nlu.register_nlu_task.")
+  if split not in task.splits:
+    raise UserError(f"{task_name!r} has no split {split!r}; use one of "
+                    f"{list(task.splits)}.")
+  return task
+
+
+def _batch_features(example: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
+  kept = {name: example[name]
+          for name in SEQUENCE_FEATURES + SCALAR_FEATURES + TEXT_FEATURES
+          if name != "gold_tags"}
+  kept["gold_tags"] = tf.strings.reduce_join(example["gold_tags"], separator=" ")
+  kept["example_mask"] = tf.constant(1, tf.int32)
+  return kept
+
+
+def nlu_batches(
+    task_name: str,
+    split: str,
+    sequence_length: int,
+    batch_size: int,
+    *,
+    shuffle: bool,
+    seed: int,
+    num_epochs: int | None,
+    start_batch: int = 0,
+    process_index: int = 0,
+    process_count: int = 1,
+) -> Iterator[dict[str, np.ndarray]]:
+  """Yields this process's rows of each batch.
+
+  int32 [rows, sequence_length]: tokens, segment_ids, positions,
+  word_positions, word_mask, slot_ids; int32 [rows]: intent, dropped_words,
+  example_mask; str [rows]: id, locale, text, gold_intent, gold_tags.
+  `num_epochs=None` repeats forever and drops nothing; a set `num_epochs` ends
+  with a batch filled up by empty rows (example_mask 0), so shapes never change.
+  """
+  rows = batch_rows.rows_per_process(batch_size, process_index,
+                                   process_count)
+  task = nlu_task(task_name, split)
+  shard_info = (seqio.ShardInfo(process_index, process_count)
+                if process_count > 1 else None)
+  dataset = task.get_dataset(
+      {"tokens": sequence_length}, split=split, shuffle=False, num_epochs=1,
+      shard_info=shard_info)
+  try:
+    dataset = dataset.map(_batch_features).cache()
+  except KeyError as error:
+    raise UserError(f"{task_name!r} is not an NLU task (its examples have no "
+                    f"{error}); register one with "
+                    "tasks.nlu.register_nlu_task.") from error
+  if shuffle:
+    dataset = dataset.shuffle(task.num_input_examples(split), seed=seed,
+                              reshuffle_each_iteration=True)
+  dataset = dataset.repeat(num_epochs).batch(
+      rows, drop_remainder=num_epochs is None)
+  options = tf.data.Options()
+  options.deterministic = True
+  dataset = dataset.skip(start_batch).prefetch(2).with_options(options)
+  return (batch_rows.fill_rows(batch, rows, TEXT_FEATURES)
+          for batch in dataset.as_numpy_iterator())
