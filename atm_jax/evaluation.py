@@ -97,8 +97,7 @@ class Evaluator:
 
   def __init__(self, model, task: registry.RegisteredTask, split: str,
                sequence_length: int, batch_size: int, batches: Callable,
-               output_dir: str,
-               views: Mapping[str, str] | None = None):
+               output_dir: str, views: Mapping[str, str] | None = None):
     if jax.process_count() > 1:
       raise UserError("atm_jax.eval runs on a single host (it decodes every "
                       "prediction there); run it as one process.")
@@ -241,8 +240,8 @@ class XnliEvaluator(Evaluator):
 EVALUATORS = {"nlu": NluEvaluator, "xnli": XnliEvaluator}
 
 
-def _views(kind: str, task: str, split: str, locales: Sequence[str],
-           spoken_form: bool) -> dict[str, str]:
+def _views(kind: str, task: registry.RegisteredTask, split: str,
+           locales: Sequence[str], spoken_form: bool) -> dict[str, str]:
   """View name -> its task, registered before any checkpoint is read."""
   if kind == "nlu":
     return nlu_views.register_views(task, split, locales, spoken_form)
@@ -280,7 +279,7 @@ def evaluate(model=gin.REQUIRED, task=gin.REQUIRED,
     raise UserError(f"evaluate.kind must be one of {sorted(EVALUATORS)}, got "
                     f"{kind!r}.")
   task = registry.registered(task)
-  views = _views(kind, task.name, split, locales, spoken_form)
+  views = _views(kind, task, split, locales, spoken_form)
   output_dir = os.path.join(run_directory(checkpoint_path), "eval", split)
   evaluator = EVALUATORS[kind](model, task, split, sequence_length,
                                batch_size, batches, output_dir, views)

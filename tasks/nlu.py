@@ -129,7 +129,7 @@ def _encode_preprocessor(pieces_of: Callable[[str], Sequence[int]],
              sequence_length: dict[str, int] | None) -> tf.data.Dataset:
     if not sequence_length or "tokens" not in sequence_length:
       raise UserError("The NLU task needs sequence_length={'tokens': N}; use "
-                      "nlu_batches.nlu_batches or pass it to get_dataset.")
+                      "atm_jax.data.nlu_batches or pass it to get_dataset.")
     length = sequence_length["tokens"]
     nlu_features.check_sequence_length(length)
 
@@ -175,4 +175,5 @@ def register_nlu_task(
           vocabulary, add_eos=False, dtype=tf.int32)},
       shuffle_buffer_size=max(len(examples) for examples in splits.values()),
   )
-  return registry.RegisteredTask(name, vocabulary, labels)
+  return registry.RegisteredTask(name, vocabulary, labels, data_dir=data_dir,
+                                 data_format=data_format)

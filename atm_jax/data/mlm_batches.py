@@ -75,7 +75,8 @@ def mlm_batches(
   `num_epochs=None` repeats forever (training); a set `num_epochs` (evaluation)
   ends with a zero-padded batch rather than dropping the remainder.
   """
-  rows = batch_rows.rows_per_process(global_batch_size, process_index, process_count)
+  rows = batch_rows.rows_per_process(global_batch_size, process_index,
+                                     process_count)
   dataset_provider = registry.provider(task_name)
   if split not in dataset_provider.splits:
     raise UserError(f"{task_name!r} has no split {split!r}; use one of "

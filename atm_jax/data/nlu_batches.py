@@ -64,7 +64,7 @@ def nlu_batches(
   with a batch filled up by empty rows (example_mask 0), so shapes never change.
   """
   rows = batch_rows.rows_per_process(batch_size, process_index,
-                                   process_count)
+                                     process_count)
   task = nlu_task(task_name, split)
   shard_info = (seqio.ShardInfo(process_index, process_count)
                 if process_count > 1 else None)

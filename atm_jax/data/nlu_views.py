@@ -5,9 +5,9 @@ Each view is registered as a task of its own that shares the run's task
 preprocessors (its vocabulary and label ids), so `nlu_batches` serves it as
 it serves the run's task, and gold labels the run never saw become id 0,
 which counts as an error. Views are built before any checkpoint is read, so a
-bad setting fails first. Locale files are looked for beside the data that gin
-gives the run's `register_nlu_task`, so eval.gin names no NLU setting and
-also serves XNLI runs.
+bad setting fails first. Locale files are looked for beside the files the
+run's task was read from (`RegisteredTask.data_dir`), so eval.gin names no
+NLU setting and also serves XNLI runs.
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from collections.abc import Sequence
 import seqio
 import tensorflow as tf
 
-from atm_jax import cli
 from atm_jax.data import nlu_batches, registry
 from atm_jax.data.nlu_formats import NluExample, read_massive
 from atm_jax.data.spoken_labels import spoken_example
@@ -51,16 +50,13 @@ def _locale_split(path: str, locale: str, split: str) -> list[NluExample]:
   return examples
 
 
-def registered_data() -> tuple[str, str]:
-  """(data_dir, data_format) that gin gives `register_nlu_task`: the data the
-  run's task was read from, however the config named it."""
-  try:
-    return (cli.bound_value("register_nlu_task.data_dir"),
-            cli.bound_value("register_nlu_task.data_format"))
-  except ValueError as error:
-    raise UserError("EVAL_LOCALES needs register_nlu_task.data_dir and "
-                    "data_format in the gin config; give the NLU experiment "
-                    "file before eval.gin.") from error
+def registered_data(task: registry.RegisteredTask) -> tuple[str, str]:
+  """(data_dir, data_format) the task's examples were read from."""
+  if not (task.data_dir and task.data_format):
+    raise UserError(f"EVAL_LOCALES needs the folder task {task.name!r} was "
+                    "read from, and it names none; evaluate a task registered "
+                    "by tasks.nlu.register_nlu_task.")
+  return task.data_dir, task.data_format
 
 
 def locale_splits(locales: Sequence[str], split: str, data_dir: str,
@@ -126,15 +122,17 @@ def register_view(task_name: str, view: str, split: str,
   return name
 
 
-def register_views(task_name: str, split: str, locales: Sequence[str],
+def register_views(task: registry.RegisteredTask, split: str,
+                   locales: Sequence[str],
                    spoken_form: bool) -> dict[str, str]:
   """View name (a locale, or "spoken") -> the task that holds its examples."""
   if isinstance(locales, str):
     raise UserError(f"EVAL_LOCALES must be a list, not the string "
                     f"{locales!r}; write it as "
                     "--gin.EVAL_LOCALES=\"['de-DE']\".")
+  task_name = task.name
   nlu_batches.nlu_task(task_name, split)
-  views = dict(locale_splits(locales, split, *registered_data())
+  views = dict(locale_splits(locales, split, *registered_data(task))
                if locales else {})
   if spoken_form:
     views[SPOKEN_VIEW] = [spoken_example(example)

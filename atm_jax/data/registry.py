@@ -48,11 +48,15 @@ def num_pieces(task_name: str) -> int:
 class RegisteredTask:
   """What registering a task hands the trainer and the evaluator: the name to
   read batches by, the vocabulary of its tokens, and the label vocabularies
-  a model sizes its heads by (None for tasks without labels, such as MLM)."""
+  a model sizes its heads by (None for tasks without labels, such as MLM).
+  A labelled task read from files also says where (`data_dir`, in
+  `data_format`), so evaluation can find other locales beside them."""
 
   name: str
   vocabulary: seqio.Vocabulary
   labels: Any = None
+  data_dir: str | None = None
+  data_format: str | None = None
 
 
 # A run file binds the task as a registration to call (`@register_x`, no

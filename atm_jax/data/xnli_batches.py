@@ -99,7 +99,7 @@ def xnli_batches(
   yields as many batches as the one with the most rows, so hosts stay in step.
   """
   rows = batch_rows.rows_per_process(batch_size, process_index,
-                                   process_count)
+                                     process_count)
   check_sequence_length(sequence_length)
   tasks = _tasks_with_split(task_or_mixture, split)
   shard_info = (seqio.ShardInfo(process_index, process_count)

@@ -1,8 +1,8 @@
 """Views of an NLU split: other MASSIVE locales found beside the data, and the
 spoken form, served by `nlu_batches` with the run's label ids."""
+import dataclasses
 import json
 
-import gin
 import numpy as np
 import pytest
 import seqio
@@ -76,7 +76,7 @@ def test_locales_need_massive_data(data):
 
 def test_a_string_of_locales_is_refused(data):
   with pytest.raises(UserError, match="must be a list"):
-    nlu_views.register_views(data[1].name, "test", "de-DE", False)
+    nlu_views.register_views(data[1], "test", "de-DE", False)
 
 
 def _batch(task, split="test"):
@@ -104,19 +104,9 @@ def test_a_view_is_served_with_the_run_labels(data):
   assert batch["locale"][0] == "fr-FR"
 
 
-@pytest.fixture
-def gin_data_dir(data):
-  """What the NLU experiment binds: the run's data, found by EVAL_LOCALES."""
-  gin.parse_config([f"NLU_DATA_DIR = '{data[0]}'",
-                    "register_nlu_task.data_dir = %NLU_DATA_DIR",
-                    "register_nlu_task.data_format = 'massive'"])
-  yield
-  gin.clear_config()
-
-
-def test_a_copied_locale_batches_like_the_run_task(data, gin_data_dir):
+def test_a_copied_locale_batches_like_the_run_task(data):
   _, task = data
-  views = nlu_views.register_views(task.name, "test", ["de-DE"], True)
+  views = nlu_views.register_views(task, "test", ["de-DE"], True)
   assert sorted(views) == ["de-DE", "spoken"]
   original, copy = _batch(task.name), _batch(views["de-DE"])
   for name in ("tokens", "word_positions", "slot_ids", "intent", "text"):
@@ -128,14 +118,15 @@ def test_a_copied_locale_batches_like_the_run_task(data, gin_data_dir):
                                            "O O B-place"]
 
 
-def test_locales_need_the_task_data_in_gin(data):
-  with pytest.raises(UserError, match="needs register_nlu_task.data_dir"):
-    nlu_views.register_views(data[1].name, "test", ["de-DE"], False)
+def test_locales_need_the_folder_the_task_was_read_from(data):
+  unplaced = dataclasses.replace(data[1], data_dir=None, data_format=None)
+  with pytest.raises(UserError, match="needs the folder task"):
+    nlu_views.register_views(unplaced, "test", ["de-DE"], False)
 
 
 def test_views_check_the_split(data):
   with pytest.raises(UserError, match="has no split 'dev'"):
-    nlu_views.register_views(data[1].name, "dev", [], True)
+    nlu_views.register_views(data[1], "dev", [], True)
 
 
 def test_a_missing_folder_has_no_locales(tmp_path):
