@@ -41,6 +41,17 @@ def masked_cross_entropy(logits: Array, labels: Array,
   return nll * mask, correct * mask
 
 
+def class_cross_entropy(logits: Array, labels: Array,
+                        mask: Array) -> tuple[Array, Array]:
+  """Summed cross entropy and correct count of one class per row (every
+  class can be predicted, unlike the NLU heads' id 0), masked."""
+  logits = logits.astype(jnp.float32)
+  log_probs = jax.nn.log_softmax(logits)
+  nll = -jnp.take_along_axis(log_probs, labels[:, None], -1)[:, 0]
+  correct = jnp.argmax(logits, -1) == labels
+  return (nll * mask).sum(), (correct * mask).sum()
+
+
 def soft_cross_entropy(student_logits: Array, teacher_logits: Array,
                        weights: Array, temperature: float) -> Array:
   """Summed T^2-scaled cross entropy of student against teacher softmax."""

@@ -17,7 +17,7 @@ from atm_jax.models import layers
 from atm_jax.models.base import Model
 from atm_jax.models.config import EncoderConfig
 from atm_jax.models.encoder import Encoder
-from atm_jax.models.losses import masked_cross_entropy
+from atm_jax.models.losses import class_cross_entropy, masked_cross_entropy
 
 Array = jax.Array
 POOLINGS = ("first", "mean", "max")
@@ -183,13 +183,10 @@ class PairClassifierModel(Model):
 
   def loss(self, params, batch, rng, train, frozen=None):
     del frozen
-    logits = self._logits(params, batch, rng, train).astype(jnp.float32)
+    logits = self._logits(params, batch, rng, train)
     examples = batch["example_mask"].astype(jnp.float32)
-    log_probs = jax.nn.log_softmax(logits)
-    nll = -jnp.take_along_axis(log_probs, batch["label"][:, None], -1)[:, 0]
-    correct = jnp.argmax(logits, -1) == batch["label"]
-    loss_sum = (nll * examples).sum()
-    return loss_sum, {"loss": loss_sum, "accuracy": (correct * examples).sum(),
+    loss_sum, correct = class_cross_entropy(logits, batch["label"], examples)
+    return loss_sum, {"loss": loss_sum, "accuracy": correct,
                       "weight": examples.sum()}
 
   def predict(self, params, batch) -> dict[str, Array]:

@@ -39,3 +39,14 @@ def test_attention_relation_kl_is_zero_for_equal_states_only():
   other = {k: v[..., ::-1] * 3 for k, v in states.items()}
   assert float(losses.attention_relation_kl(other, states, 2,
                                             segments)) > 1e-3
+
+
+def test_class_cross_entropy_counts_only_real_rows():
+  logits = jnp.array([[2.0, 0.0, 0.0], [0.0, 3.0, 0.0], [5.0, 0.0, 0.0]])
+  labels = jnp.array([0, 2, 1])
+  mask = jnp.array([1.0, 1.0, 0.0])  # the third row is padding
+  nll, correct = losses.class_cross_entropy(logits, labels, mask)
+  log_probs = jax.nn.log_softmax(logits)
+  expected = -(float(log_probs[0, 0]) + float(log_probs[1, 2]))
+  assert float(nll) == pytest.approx(expected, rel=1e-6)
+  assert float(correct) == 1.0  # row 0 right, row 1 wrong, row 2 not counted
