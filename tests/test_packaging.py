@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from atm_jax.data.synthetic import write_text_file
+from tests.xla_flags import xla_flags
 
 SCRIPTS = ("atm-train", "atm-eval", "atm-pipeline", "atm-plan", "atm-vocab",
            "atm-convert", "atm-inspect-data", "atm-bag-of-words")
@@ -16,7 +17,7 @@ BIN = os.path.dirname(sys.executable)
 def _outside_environment() -> dict[str, str]:
   """A user's shell: one CPU device, no PYTHONPATH pointing at the checkout."""
   environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-  environment["XLA_FLAGS"] = "--xla_force_host_platform_device_count=1"
+  environment["XLA_FLAGS"] = xla_flags(1)
   return environment
 
 

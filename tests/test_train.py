@@ -14,6 +14,7 @@ import pytest
 
 from atm_jax.data.synthetic import write_text_file
 from tests.reliability import harness
+from tests.xla_flags import xla_flags
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STEPS = 80
@@ -139,7 +140,7 @@ def test_resume_onto_another_mesh_shape(reference_run, text_glob, tmp_path):
   model_dir = tmp_path / "copy"
   shutil.copytree(reference_run, model_dir)
   env = {**os.environ,
-         "XLA_FLAGS": "--xla_force_host_platform_device_count=8"}
+         "XLA_FLAGS": xla_flags(8)}
   result = subprocess.run(
       _command(f"--gin.MODEL_DIR='{model_dir}'",
                f"--gin.TEXT_GLOB='{text_glob}'",

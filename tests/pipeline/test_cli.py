@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from atm_jax.data import xnli_tsv
+from tests.xla_flags import xla_flags
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NLU_MODELS = ("stage1_teacher", "stage2_teacher", "student_from_stage1",
@@ -62,7 +63,7 @@ def _pipeline(tmp, work_dir, finetune="OptimizerConfig.peak_learning_rate = 3e-3
   with open(gin_file, "w", encoding="utf-8") as f:
     f.write(MICRO.format(test=TEST_EXAMPLES, finetune=finetune,
                          xnli=_write_xnli(os.path.join(tmp, "xnli"))))
-  env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=1",
+  env = {**os.environ, "XLA_FLAGS": xla_flags(1),
          "TF_CPP_MIN_LOG_LEVEL": "3"}
   return subprocess.run(
       [sys.executable, "-m", "atm_jax.pipeline", f"--gin_file={gin_file}",

@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+from tests.xla_flags import xla_flags
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 STEPS = 60
@@ -27,7 +29,7 @@ def environment() -> dict[str, str]:
   device (not the suite's 8 fake ones), the repository importable from any
   working directory."""
   path = os.environ.get("PYTHONPATH")
-  return {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=1",
+  return {**os.environ, "XLA_FLAGS": xla_flags(1),
           "PYTHONPATH": ROOT + (os.pathsep + path if path else "")}
 
 
