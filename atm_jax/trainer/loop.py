@@ -45,10 +45,6 @@ class Trainer:
     self.is_lead = jax.process_index() == 0
     self.setup = StepSetup.build(model, partitioner, optimizer_config,
                                  StepShape.of(config))
-    self.abstract_state = self.setup.abstract_state
-    self.state_shardings = self.setup.state_shardings
-    self.frozen_abstract = self.setup.frozen_abstract
-    self.frozen_shardings = self.setup.frozen_shardings
     self.checkpointer = Checkpointer(
         os.path.join(config.model_dir, "checkpoints"),
         save_interval_steps=config.checkpoint_every,
@@ -57,20 +53,20 @@ class Trainer:
   # -- state -----------------------------------------------------------------
   def load_frozen(self):
     """The frozen parameters, restored whole from TEACHER_CHECKPOINT."""
-    if self.frozen_abstract is None:
+    if self.setup.frozen_abstract is None:
       return None
     if not self.config.teacher_checkpoint:
       raise UserError("This model distils from a teacher but "
                       "TEACHER_CHECKPOINT is not set; add "
                       "--gin.TEACHER_CHECKPOINT=\"'/path/to/teacher_run'\".")
     self._say(f"Loading the teacher from {self.config.teacher_checkpoint}")
-    unused = () if "mlm_head" in self.frozen_abstract else ("mlm_head",)
+    unused = () if "mlm_head" in self.setup.frozen_abstract else ("mlm_head",)
     return restore_params(self.config.teacher_checkpoint,
-                          self.frozen_abstract, unused=unused)
+                          self.setup.frozen_abstract, unused=unused)
 
   def initial_state(self, frozen=None):
     """Own latest checkpoint, else `init_checkpoint` params, else scratch."""
-    resumed = self.checkpointer.restore_latest_intact(self.abstract_state)
+    resumed = self.checkpointer.restore_latest_intact(self.setup.abstract_state)
     if resumed is not None:
       latest, state, data_state = resumed
       self._say(f"Resuming from step {latest} in {self.checkpointer.directory}")
@@ -78,13 +74,13 @@ class Trainer:
     state = self.setup.initial_state()
     if self.config.init_checkpoint:
       params = init_params_from_checkpoint(
-          self.config.init_checkpoint, self.abstract_state.params,
+          self.config.init_checkpoint, self.setup.abstract_state.params,
           state.params, assignment_map=self.config.init_assignment_map,
           fallback_to_scratch=self.config.init_fallback_to_scratch)
       state = state.replace(params=params)
     elif frozen is not None:
       adjust = jax.jit(self.model.adjust_initial_params,
-                       out_shardings=self.state_shardings.params,
+                       out_shardings=self.setup.state_shardings.params,
                        donate_argnums=0)
       state = state.replace(params=adjust(state.params, frozen))
     return state, 0
@@ -117,7 +113,7 @@ class Trainer:
   def check_teacher(self) -> None:
     """The teacher checkpoint fits the model (MLM head, vocabulary) and its
     vocabulary is the student's; read from metadata, before any compute."""
-    if self.frozen_abstract is None or not self.config.teacher_checkpoint:
+    if self.setup.frozen_abstract is None or not self.config.teacher_checkpoint:
       return
     stored = checkpoint_params(self.config.teacher_checkpoint)
     self._check_teacher_head(stored)
@@ -127,7 +123,7 @@ class Trainer:
   def _check_teacher_head(self, stored: dict) -> None:
     """A teacher without an MLM head is refused naming the setting to
     change, not as a restore mismatch."""
-    if "mlm_head" in self.frozen_abstract and not any(
+    if "mlm_head" in self.setup.frozen_abstract and not any(
         name.startswith("mlm_head/") for name in stored):
       raise UserError(
           f"The teacher {self.config.teacher_checkpoint} has no MLM head; set "
@@ -137,7 +133,8 @@ class Trainer:
 
   def _check_teacher_vocab_size(self, stored: dict) -> None:
     rows = stored.get(_TOKEN_EMBEDDING)
-    wanted = self.frozen_abstract["encoder"]["embeddings"]["token_embedding"]
+    embeddings = self.setup.frozen_abstract["encoder"]["embeddings"]
+    wanted = embeddings["token_embedding"]
     if rows is not None and rows.shape[0] != wanted.shape[0]:
       raise UserError(
           f"The teacher {self.config.teacher_checkpoint} has a vocabulary of "
