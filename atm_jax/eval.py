@@ -15,15 +15,17 @@ zero-shot) and --gin.EVAL_SPOKEN_FORM=True (the split in spoken form).
 
 from absl import flags
 
-from atm_jax import cli
+from atm_jax import cli, distributed
 
 cli.define_gin_flags()
+distributed.define_flags()
 
 
 def _run() -> None:
   from atm_jax import configurables  # noqa: F401  (registers gin names)
   from atm_jax import evaluation
 
+  distributed.initialize_from_flags()
   cli.parse_gin(flags.FLAGS.gin_file, flags.FLAGS.gin_bindings)
   evaluation.evaluate()
 

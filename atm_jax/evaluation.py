@@ -5,7 +5,10 @@ back into labels, score with `atm_jax.metrics`, and write, under
 `RUN_DIR/eval/<split>/`, `metrics-<step>.json`, `predictions-<step>.jsonl`
 (one utterance per line: text, gold and predicted intent and slots) and
 TensorBoard events. A step whose metrics files exist is skipped, so a rerun
-(or a continuous evaluator beside training) only does new work.
+(or a continuous evaluator beside training) only does new work. On several
+hosts, every host reads the whole split and scores its devices' rows of each
+batch; the predictions come back whole to every host and process 0 alone
+writes them.
 
 NLU runs can also be scored on views of the split (`atm_jax.data.nlu_views`:
 other MASSIVE locales, the spoken form) with the same compiled predict
@@ -23,7 +26,7 @@ import jax
 import numpy as np
 from clu import metric_writers
 
-from atm_jax import metrics
+from atm_jax import hosts, metrics
 from atm_jax.checkpoints.init_from import find_checkpoint, restore_params
 from atm_jax.data import nlu_views, registry
 from atm_jax.errors import UserError
@@ -98,9 +101,6 @@ class Evaluator:
   def __init__(self, model, task: registry.RegisteredTask, split: str,
                sequence_length: int, batch_size: int, batches: Callable,
                output_dir: str, views: Mapping[str, str] | None = None):
-    if jax.process_count() > 1:
-      raise UserError("atm_jax.eval runs on a single host (it decodes every "
-                      "prediction there); run it as one process.")
     self.model = model.for_task(task)
     self.task, self.split, self.batches = task.name, split, batches
     self.sequence_length, self.batch_size = sequence_length, batch_size
@@ -159,11 +159,12 @@ class Evaluator:
 
   def evaluate_view(self, params, view: str, step: int) -> dict:
     report, records = self.scored(params, self.views[view], step)
-    folder = self.view_dir(view)
-    os.makedirs(folder, exist_ok=True)
-    _write_predictions(os.path.join(folder, f"predictions-{step}.jsonl"),
-                       records)
-    _write_json(os.path.join(folder, f"metrics-{step}.json"), report)
+    if hosts.is_lead():
+      folder = self.view_dir(view)
+      os.makedirs(folder, exist_ok=True)
+      _write_predictions(os.path.join(folder, f"predictions-{step}.jsonl"),
+                         records)
+      _write_json(os.path.join(folder, f"metrics-{step}.json"), report)
     return report
 
   def evaluate(self, checkpoints_dir: str, step: int) -> dict:
@@ -174,6 +175,15 @@ class Evaluator:
     report, records = self.scored(params, self.task, step)
     views = {view: self.evaluate_view(params, view, step)
              for view in self.views}
+    if views:
+      report["views"] = {**_earlier_views(self.metrics_path(step)), **views}
+    if hosts.is_lead():
+      self._write(step, report, records, views)
+    hosts.barrier(f"evaluated-{step}")
+    return report
+
+  def _write(self, step: int, report: dict, records: list[dict],
+             views: dict[str, dict]) -> None:
     _write_predictions(
         os.path.join(self.output_dir, f"predictions-{step}.jsonl"), records)
     scalars = {f"{self.split}/{k}": v for k, v in report.items()
@@ -185,10 +195,7 @@ class Evaluator:
         os.path.join(self.output_dir, "tensorboard"))
     writer.write_scalars(step, scalars)
     writer.close()
-    if views:
-      report["views"] = {**_earlier_views(self.metrics_path(step)), **views}
     _write_json(self.metrics_path(step), report)
-    return report
 
 
 class NluEvaluator(Evaluator):
@@ -288,12 +295,14 @@ def evaluate(model=gin.REQUIRED, task=gin.REQUIRED,
   while True:
     checkpoints_dir, steps = checkpoint_steps(checkpoint_path)
     done = [s for s in steps if evaluator.is_evaluated(s)]
-    if done and not results:
+    if done and not results and hosts.is_lead():
       print(f"Skipping {len(done)} evaluated checkpoint(s): {done}", flush=True)
-    for step in sorted(set(steps) - set(done)):
+    # Every host must score the same steps: process 0's listing decides.
+    for step in hosts.lead_value(sorted(set(steps) - set(done))):
       results[step] = evaluator.evaluate(checkpoints_dir, step)
-      _print_summaries(evaluator, step, results[step])
+      if hosts.is_lead():
+        _print_summaries(evaluator, step, results[step])
       last_new = time.time()
-    if time.time() - last_new >= wait_seconds:
+    if hosts.any_process(time.time() - last_new >= wait_seconds):
       return results
     time.sleep(poll_seconds)

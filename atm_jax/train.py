@@ -8,11 +8,10 @@ Rerunning the same command resumes from the latest checkpoint in MODEL_DIR.
 
 from absl import flags
 
-from atm_jax import cli
+from atm_jax import cli, distributed
 
 cli.define_gin_flags()
-flags.DEFINE_bool("distributed", False,
-                  "Call jax.distributed.initialize() first (multi-host jobs).")
+distributed.define_flags()
 FLAGS = flags.FLAGS
 
 
@@ -20,10 +19,9 @@ def _run() -> None:
   # Imported here so `--help` and flag errors stay fast.
   from atm_jax import configurables  # noqa: F401  (registers gin names)
   from atm_jax import paths
-  from atm_jax.partitioning.mesh import initialize_distributed
   from atm_jax.trainer import loop
 
-  initialize_distributed(FLAGS.distributed)
+  distributed.initialize_from_flags()
   cli.parse_gin(FLAGS.gin_file, FLAGS.gin_bindings)
   paths.check_output_macro("MODEL_DIR")
   loop.train()

@@ -1,8 +1,10 @@
 """Saving and restoring a run's train state and data position with orbax.
 
-Each step directory holds two items: `state` (the train state as a plain nested
-dict of arrays, so the on-disk tree does not depend on Python class names) and
-`data` (a small JSON dict saying where the input pipeline is). Orbax writes a
+Each step directory holds two or three items: `state` (the train state as a
+plain nested dict of arrays, so the on-disk tree does not depend on Python
+class names), `data` (a small JSON dict: how many batches were read) and,
+when the input stream can write it down, `input` (the stream's own position,
+restored without replaying the data). Orbax writes a
 step into a temporary directory and renames it when complete, so a save killed
 half-way is never listed or restored. Before that rename, the files of the
 step are checksummed (`integrity`), so damage done to a committed step later
@@ -22,10 +24,13 @@ from etils import epath
 from flax import serialization
 
 from atm_jax.checkpoints import integrity
+from atm_jax.checkpoints.input_position import (InputPositionRestore,
+                                                InputPositionSave)
 from atm_jax.errors import UserError
 
 _STATE = "state"
 _DATA = "data"
+_INPUT = "input"
 
 
 def flatten_with_paths(tree: Any) -> dict[str, Any]:
@@ -80,6 +85,7 @@ def _handler_registry() -> ocp.handlers.DefaultCheckpointHandlerRegistry:
   for item, save_args, restore_args in (
       (_STATE, ocp.args.StandardSave, ocp.args.StandardRestore),
       (_DATA, ocp.args.JsonSave, ocp.args.JsonRestore),
+      (_INPUT, InputPositionSave, InputPositionRestore),
   ):
     registry.add(item, save_args)
     registry.add(item, restore_args)
@@ -131,7 +137,7 @@ class Checkpointer:
     return self._manager.latest_step()
 
   def save(self, step: int, state: Any, data_state: dict, *,
-           force: bool = False) -> bool:
+           input_position: bytes | None = None, force: bool = False) -> bool:
     """Starts writing `step` in the background; False if it was skipped.
 
     Arrays are copied to host before this returns, so the caller may donate
@@ -143,15 +149,13 @@ class Checkpointer:
       return False
     self._check_free_space(step, state)
     self._step_in_flight = step
+    items = {_STATE: ocp.args.StandardSave(serialization.to_state_dict(state)),
+             _DATA: ocp.args.JsonSave(data_state)}
+    if input_position is not None:
+      items[_INPUT] = InputPositionSave(input_position)
     try:
-      saved = self._manager.save(
-          step,
-          args=ocp.args.Composite(**{
-              _STATE: ocp.args.StandardSave(serialization.to_state_dict(state)),
-              _DATA: ocp.args.JsonSave(data_state),
-          }),
-          force=force,
-      )
+      saved = self._manager.save(step, args=ocp.args.Composite(**items),
+                                 force=force)
     except Exception as error:  # pylint: disable=broad-except
       raise self._save_failed(step, error) from error
     if not saved:
@@ -281,7 +285,9 @@ class Checkpointer:
     """Reads `step` onto the shardings that `abstract_state` asks for.
 
     `abstract_state` has `jax.ShapeDtypeStruct` leaves with `.sharding`, so a
-    checkpoint written on one mesh restores onto any other.
+    checkpoint written on one mesh restores onto any other. The data dict
+    holds the saved input position as bytes under "input_position" when the
+    step has one.
     """
     step = int(step)
     self.wait_until_finished()
@@ -299,15 +305,17 @@ class Checkpointer:
           f"Checkpoint {step_dir} does not match the model config: {mismatch}; "
           "point MODEL_DIR at a fresh directory or use the model config it "
           "was trained with.")
-    restored = self._manager.restore(
-        step,
-        args=ocp.args.Composite(**{
-            _STATE: ocp.args.StandardRestore(abstract_dict),
-            _DATA: ocp.args.JsonRestore(),
-        }),
-    )
+    items = {_STATE: ocp.args.StandardRestore(abstract_dict),
+             _DATA: ocp.args.JsonRestore()}
+    has_input = (epath.Path(step_dir) / _INPUT).exists()
+    if has_input:
+      items[_INPUT] = InputPositionRestore()
+    restored = self._manager.restore(step, args=ocp.args.Composite(**items))
     state = serialization.from_state_dict(abstract_state, restored[_STATE])
-    return state, restored[_DATA]
+    data = dict(restored[_DATA])
+    if has_input:
+      data["input_position"] = restored[_INPUT]
+    return state, data
 
   def wait_until_finished(self) -> None:
     """Blocks until the last save is committed, raising if it failed."""

@@ -2,16 +2,16 @@
 
 Packing several short utterances into one row keeps MLM from spending most of
 its compute on padding; segment ids keep attention inside each example. Order
-depends only on the seed, so skipping `start_batch` batches gives a resumed run
-exactly the batches it would have seen had it never stopped.
+depends only on the seed and never on the number of hosts (`data.stream`), so
+a resumed run sees exactly the batches it would have seen had it never
+stopped: restored from the stream's saved state, or by skipping `start_batch`
+batches when there is none.
 """
-from typing import Iterator
-
-import numpy as np
 import seqio
 import tensorflow as tf
 
-from atm_jax.data import registry, rows as batch_rows
+from atm_jax.data import registry
+from atm_jax.data.stream import BatchStream
 from atm_jax.errors import UserError
 
 _FEATURE = "targets"
@@ -66,31 +66,26 @@ def mlm_batches(
     shuffle: bool = True,
     num_epochs: int | None = None,
     pack: bool = True,
-    process_index: int = 0,
-    process_count: int = 1,
-) -> Iterator[dict[str, np.ndarray]]:
-  """Yields this process's share of each global batch: int32 [rows, sequence_length]
+) -> BatchStream:
+  """Yields whole global batches: int32 [global_batch_size, sequence_length]
   arrays `tokens`, `segment_ids` (0 = padding) and `positions`.
 
   `num_epochs=None` repeats forever (training); a set `num_epochs` (evaluation)
   ends with a zero-padded batch rather than dropping the remainder.
   """
-  rows = batch_rows.rows_per_process(global_batch_size, process_index,
-                                     process_count)
   dataset_provider = registry.provider(task_name)
   if split not in dataset_provider.splits:
     raise UserError(f"{task_name!r} has no split {split!r}; use one of "
                     f"{list(dataset_provider.splits)}.")
   dataset = dataset_provider.get_dataset(
       sequence_length={_FEATURE: sequence_length}, split=split, shuffle=shuffle,
-      seed=seed, shard_info=seqio.ShardInfo(process_index, process_count),
-      num_epochs=num_epochs)
+      seed=seed, num_epochs=num_epochs)
   if pack:
     dataset = seqio.utils.trim_and_pack_dataset(
         dataset, {_FEATURE: sequence_length}, use_custom_ops=False)
   else:
     dataset = _one_example_per_row(dataset, sequence_length)
-  dataset = _batch(dataset, rows, sequence_length, pad_last=num_epochs is not None)
+  dataset = _batch(dataset, global_batch_size, sequence_length, pad_last=num_epochs is not None)
   dataset = dataset.map(
       lambda batch: {new: batch[old] for old, new in _OUTPUT_NAMES.items()})
   options = tf.data.Options()
@@ -100,4 +95,4 @@ def mlm_batches(
   options.experimental_optimization.map_and_filter_fusion = True
   options.experimental_optimization.filter_fusion = True
   dataset = dataset.skip(start_batch).prefetch(tf.data.AUTOTUNE).with_options(options)
-  return dataset.as_numpy_iterator()
+  return BatchStream(dataset)

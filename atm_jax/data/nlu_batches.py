@@ -1,18 +1,20 @@
 """Fixed-shape numpy batches of NLU examples (intent + slots) for fine-tuning.
 
-The NLU data sets are small, so each process's share of a split is encoded
-once, held in memory and reshuffled every epoch. Order depends only on the
-seed, so skipping `start_batch` batches resumes a run exactly where it was.
+The NLU data sets are small, so a split is encoded once, held in memory and
+reshuffled every epoch. Every host reads the whole split and yields whole
+batches (`data.stream`), so order depends only on the seed: a resumed run
+restores the stream's saved state (or skips `start_batch` batches) and goes on
+exactly where it was, on any number of hosts.
 """
 from __future__ import annotations
 
-from typing import Iterator
+import functools
 
-import numpy as np
 import seqio
 import tensorflow as tf
 
 from atm_jax.data import registry, rows as batch_rows
+from atm_jax.data.stream import BatchStream
 from atm_jax.data.nlu_features import SCALAR_FEATURES, SEQUENCE_FEATURES
 from atm_jax.errors import UserError
 
@@ -52,10 +54,8 @@ def nlu_batches(
     seed: int,
     num_epochs: int | None,
     start_batch: int = 0,
-    process_index: int = 0,
-    process_count: int = 1,
-) -> Iterator[dict[str, np.ndarray]]:
-  """Yields this process's rows of each batch.
+) -> BatchStream:
+  """Yields whole batches.
 
   int32 [rows, sequence_length]: tokens, segment_ids, positions,
   word_positions, word_mask, slot_ids; int32 [rows]: intent, dropped_words,
@@ -63,14 +63,9 @@ def nlu_batches(
   `num_epochs=None` repeats forever and drops nothing; a set `num_epochs` ends
   with a batch filled up by empty rows (example_mask 0), so shapes never change.
   """
-  rows = batch_rows.rows_per_process(batch_size, process_index,
-                                     process_count)
   task = nlu_task(task_name, split)
-  shard_info = (seqio.ShardInfo(process_index, process_count)
-                if process_count > 1 else None)
   dataset = task.get_dataset(
-      {"tokens": sequence_length}, split=split, shuffle=False, num_epochs=1,
-      shard_info=shard_info)
+      {"tokens": sequence_length}, split=split, shuffle=False, num_epochs=1)
   try:
     dataset = dataset.map(_batch_features).cache()
   except KeyError as error:
@@ -81,9 +76,9 @@ def nlu_batches(
     dataset = dataset.shuffle(task.num_input_examples(split), seed=seed,
                               reshuffle_each_iteration=True)
   dataset = dataset.repeat(num_epochs).batch(
-      rows, drop_remainder=num_epochs is None)
+      batch_size, drop_remainder=num_epochs is None)
   options = tf.data.Options()
   options.deterministic = True
   dataset = dataset.skip(start_batch).prefetch(2).with_options(options)
-  return (batch_rows.fill_rows(batch, rows, TEXT_FEATURES)
-          for batch in dataset.as_numpy_iterator())
+  return BatchStream(dataset, functools.partial(
+      batch_rows.fill_rows, rows=batch_size, text_features=TEXT_FEATURES))

@@ -10,6 +10,7 @@ from typing import Any
 
 import seqio
 
+from atm_jax import hosts
 from atm_jax.errors import UserError
 
 _FEATURE = "targets"
@@ -68,9 +69,13 @@ TaskSource = str | RegisteredTask | Callable[[], "str | RegisteredTask"]
 
 def registered(task: TaskSource) -> RegisteredTask:
   """Registers `task` if it is a registration still to call, and returns
-  what it registered; a plain name is looked up (it has no labels)."""
+  what it registered; a plain name is looked up (it has no labels).
+
+  A registration may write files it then reuses (a vocabulary trained into
+  the run dir, labels.json): process 0 registers first, the others after it.
+  """
   if callable(task) and not isinstance(task, RegisteredTask):
-    task = task()
+    task = hosts.lead_first("register-task", task)
   if isinstance(task, RegisteredTask):
     return task
   features = provider(task).output_features

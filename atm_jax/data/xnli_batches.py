@@ -2,22 +2,20 @@
 zero-shot evaluation over the 15 languages.
 
 The tasks themselves (`tasks.xnli`) turn a pair into `<cls>` premise `<sep>`
-hypothesis `</s>` with token types; here their examples are padded, batched
-per process and, for the evaluation mixture, read whole one language after
-another.
+hypothesis `</s>` with token types; here their examples are padded and
+batched (whole batches on every host, `data.stream`) and, for the evaluation
+mixture, read whole one language after another.
 """
 from __future__ import annotations
 
 import functools
-import math
-from typing import Iterator
 
 import gin
-import numpy as np
 import seqio
 import tensorflow as tf
 
 from atm_jax.data import registry, rows as batch_rows
+from atm_jax.data.stream import BatchStream
 from atm_jax.errors import UserError
 
 # Every task and mixture tasks.xnli registers is named xnli_<something>.
@@ -66,14 +64,6 @@ def _fixed_length(sequence_length: int):
   return pad
 
 
-def _empty_batch(rows: int, sequence_length: int) -> dict[str, np.ndarray]:
-  batch = {name: np.zeros((rows, sequence_length), np.int32)
-           for name in SEQUENCE_FEATURES}
-  batch.update(label=np.zeros(rows, np.int32), example_mask=np.zeros(rows, np.int32),
-               language=np.array([""] * rows, dtype=object))
-  return batch
-
-
 @gin.configurable(module="atm_jax.data")
 def xnli_batches(
     task_or_mixture: str,
@@ -85,53 +75,34 @@ def xnli_batches(
     seed: int,
     num_epochs: int | None,
     start_batch: int = 0,
-    process_index: int = 0,
-    process_count: int = 1,
-) -> Iterator[dict[str, np.ndarray]]:
-  """Yields this process's rows of each batch of a task or of `xnli_eval`.
+) -> BatchStream:
+  """Yields whole batches of a task or of `xnli_eval`.
 
   int32 [rows, sequence_length]: tokens, token_types, segment_ids (1 on
   tokens), positions; int32 [rows]: label, example_mask; str [rows]: language.
   A mixture's tasks are read whole, one after another (shuffled together
   when `shuffle`), so evaluation sees every pair of every language once.
   `num_epochs=None` repeats forever and drops nothing; a set `num_epochs` ends
-  with a batch filled up by empty rows (example_mask 0), and every process
-  yields as many batches as the one with the most rows, so hosts stay in step.
+  with a batch filled up by empty rows (example_mask 0).
   """
-  rows = batch_rows.rows_per_process(batch_size, process_index,
-                                     process_count)
   check_sequence_length(sequence_length)
   tasks = _tasks_with_split(task_or_mixture, split)
-  shard_info = (seqio.ShardInfo(process_index, process_count)
-                if process_count > 1 else None)
   datasets = [task.get_dataset({"tokens": sequence_length}, split=split,
-                               shuffle=False, num_epochs=1, shard_info=shard_info)
+                               shuffle=False, num_epochs=1)
               for task in tasks]
   dataset = functools.reduce(lambda first, second: first.concatenate(second),
                              datasets)
   dataset = dataset.map(lambda example: {
       name: example[name] for name in ("tokens", "token_types", "label",
                                        "language")}).cache()
-  # Process 0 holds the most rows: sharding gives it the extra one of each task.
-  most_rows = sum(math.ceil(task.num_input_examples(split) / process_count)
-                  for task in tasks)
   if shuffle:
-    dataset = dataset.shuffle(most_rows, seed=seed, reshuffle_each_iteration=True)
+    rows = sum(task.num_input_examples(split) for task in tasks)
+    dataset = dataset.shuffle(rows, seed=seed, reshuffle_each_iteration=True)
   dataset = dataset.repeat(num_epochs).map(
       _fixed_length(sequence_length), num_parallel_calls=tf.data.AUTOTUNE)
-  dataset = dataset.batch(rows, drop_remainder=num_epochs is None)
+  dataset = dataset.batch(batch_size, drop_remainder=num_epochs is None)
   options = tf.data.Options()
   options.deterministic = True
   dataset = dataset.skip(start_batch).prefetch(2).with_options(options)
-  total = None if num_epochs is None else math.ceil(most_rows * num_epochs / rows)
-
-  def generate() -> Iterator[dict[str, np.ndarray]]:
-    yielded = start_batch
-    for batch in dataset.as_numpy_iterator():
-      yield batch_rows.fill_rows(batch, rows, ("language",))
-      yielded += 1
-    while total is not None and yielded < total:
-      yield _empty_batch(rows, sequence_length)
-      yielded += 1
-
-  return generate()
+  return BatchStream(dataset, functools.partial(
+      batch_rows.fill_rows, rows=batch_size, text_features=("language",)))

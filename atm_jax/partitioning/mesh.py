@@ -58,9 +58,3 @@ def create_mesh(config: MeshConfig,
   sizes = config.sizes(len(devices))
   return Mesh(np.asarray(devices).reshape(sizes), AXIS_NAMES,
               axis_types=axis_types)
-
-
-def initialize_distributed(enabled: bool) -> None:
-  """Join the multi-host job (coordinator from the cluster's environment)."""
-  if enabled:
-    jax.distributed.initialize()

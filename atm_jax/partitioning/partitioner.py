@@ -49,12 +49,15 @@ class Partitioner:
   def batch_divisor(self) -> int:
     return math.prod(self.mesh.shape[a] for a in BATCH_AXES)
 
-  def global_batch(self, local_batch: dict[str, np.ndarray]
+  def global_batch(self, batch: dict[str, np.ndarray]
                    ) -> dict[str, jax.Array]:
-    """This host's rows -> one global array per feature, sharded over batch."""
+    """The whole batch, held on every host -> one global array per feature,
+    sharded over batch; each local device takes exactly its rows, so the
+    array is the same whatever the hosts and the order of their devices."""
     sharding = self.batch_sharding()
-    return {name: jax.make_array_from_process_local_data(sharding, value)
-            for name, value in local_batch.items()}
+    return {name: jax.make_array_from_callback(
+                value.shape, sharding, lambda index, value=value: value[index])
+            for name, value in batch.items()}
 
   def abstract_state(self, boxed_init: Callable, *args):
     """(unboxed abstract state carrying shardings, shardings) of `boxed_init`.

@@ -12,23 +12,21 @@ the same command after an interruption and finished stages are skipped.
 
 from absl import flags
 
-from atm_jax import cli
+from atm_jax import cli, distributed
 
 cli.define_gin_flags()
-flags.DEFINE_bool("distributed", False,
-                  "Call jax.distributed.initialize() first (multi-host jobs).")
+distributed.define_flags()
 
 
 def _run() -> None:
   # Imported here so `--help` and flag errors stay fast.
   from atm_jax import configurables  # noqa: F401  (registers gin names)
   from atm_jax import paths
-  from atm_jax.partitioning.mesh import initialize_distributed
   from atm_jax.pipeline import data_sources  # noqa: F401  (gin names)
   from atm_jax.pipeline.config import PipelineConfig
   from atm_jax.pipeline.runner import PipelineRunner
 
-  initialize_distributed(flags.FLAGS.distributed)
+  distributed.initialize_from_flags()
   cli.parse_gin(flags.FLAGS.gin_file, flags.FLAGS.gin_bindings)
   paths.check_output_macro("WORK_DIR")
   PipelineRunner(PipelineConfig()).run()

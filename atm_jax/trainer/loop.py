@@ -1,4 +1,5 @@
 """The training loop: plain Python around one jitted, sharded step."""
+import dataclasses
 import functools
 import os
 import time
@@ -15,6 +16,7 @@ from atm_jax.checkpoints.init_from import (checkpoint_params,
                                            restore_params)
 from atm_jax.checkpoints.manager import Checkpointer
 from atm_jax.data import mlm_batches, registry
+from atm_jax.data.stream import BatchStream, NotCheckpointable
 from atm_jax.errors import UserError
 from atm_jax.models.base import Model
 from atm_jax.partitioning.mesh import MeshConfig, create_mesh
@@ -31,6 +33,20 @@ from atm_jax.vocab.vocabulary import load_vocabulary
 _TOKEN_EMBEDDING = "encoder/embeddings/token_embedding"
 
 
+@dataclasses.dataclass(frozen=True)
+class Resume:
+  """Where a run's input starts: batches already read and, when the
+  checkpoint has it, the stream's saved position."""
+  batches: int
+  position: bytes | None = None
+
+
+def _numeric(batch: dict) -> dict:
+  """The arrays the step takes; strings stay on the host."""
+  return {name: value for name, value in batch.items()
+          if np.issubdtype(np.asarray(value).dtype, np.number)}
+
+
 class Trainer:
   """Builds state, data and the jitted step for one `TrainConfig` on its
   registered task, then runs."""
@@ -43,6 +59,7 @@ class Trainer:
     self.model = model
     self.partitioner = partitioner
     self.is_lead = jax.process_index() == 0
+    self._position_unavailable = False
     self.setup = StepSetup.build(model, partitioner, optimizer_config,
                                  StepShape.of(config))
     self.checkpointer = Checkpointer(
@@ -64,13 +81,14 @@ class Trainer:
     return restore_params(self.config.teacher_checkpoint,
                           self.setup.frozen_abstract, unused=unused)
 
-  def initial_state(self, frozen=None):
+  def initial_state(self, frozen=None) -> tuple[TrainState, Resume]:
     """Own latest checkpoint, else `init_checkpoint` params, else scratch."""
     resumed = self.checkpointer.restore_latest_intact(self.setup.abstract_state)
     if resumed is not None:
       latest, state, data_state = resumed
       self._say(f"Resuming from step {latest} in {self.checkpointer.directory}")
-      return state, int(data_state["batches"])
+      return state, Resume(int(data_state["batches"]),
+                           data_state.get("input_position"))
     state = self.setup.initial_state()
     if self.config.init_checkpoint:
       params = init_params_from_checkpoint(
@@ -83,22 +101,43 @@ class Trainer:
                        out_shardings=self.setup.state_shardings.params,
                        donate_argnums=0)
       state = state.replace(params=adjust(state.params, frozen))
-    return state, 0
+    return state, Resume(0)
 
   # -- data ------------------------------------------------------------------
   def _batches(self, split: str, start_batch: int = 0,
                num_epochs: int | None = None) -> Iterator[dict]:
-    """This host's numeric arrays of each batch (strings stay on the host)."""
+    """Whole batches (every host reads all rows; strings stay as they are)."""
     cfg = self.config
     batches = cfg.batches or functools.partial(mlm_batches.mlm_batches,
                                                pack=cfg.pack)
-    for batch in batches(
-        self.task.name, split, cfg.sequence_length, cfg.batch_size,
-        seed=cfg.seed, start_batch=start_batch, shuffle=num_epochs is None,
-        num_epochs=num_epochs, process_index=jax.process_index(),
-        process_count=jax.process_count()):
-      yield {name: value for name, value in batch.items()
-             if np.issubdtype(np.asarray(value).dtype, np.number)}
+    return batches(self.task.name, split, cfg.sequence_length, cfg.batch_size,
+                   seed=cfg.seed, start_batch=start_batch,
+                   shuffle=num_epochs is None, num_epochs=num_epochs)
+
+  def _train_stream(self, resume: Resume) -> Iterator[dict]:
+    """The training batches from where the run stopped: the stream's saved
+    position when the checkpoint has one (no replay), else by skipping."""
+    if resume.position is not None and resume.batches:
+      stream = self._batches("train")
+      if isinstance(stream, BatchStream):
+        stream.restore(resume.position)
+        return stream
+    if resume.batches:
+      self._say(f"The checkpoint holds no input position; skipping "
+                f"{resume.batches} batches to resume the data stream.")
+    return self._batches("train", start_batch=resume.batches)
+
+  def _input_position(self, stream: Iterator[dict]) -> bytes | None:
+    """The stream's position to save, once per run; None if it has none."""
+    if not isinstance(stream, BatchStream) or self._position_unavailable:
+      return None
+    try:
+      return stream.state()
+    except NotCheckpointable as error:
+      self._position_unavailable = True
+      self._say(f"The input pipeline's position cannot be saved ({error}); "
+                "a resumed run will skip the batches already read instead.")
+      return None
 
   def check_vocabulary(self) -> None:
     self.check_teacher()
@@ -162,63 +201,67 @@ class Trainer:
           f"({teacher_vocab}); set VOCAB_PATH to {teacher_vocab}.")
 
   # -- running ---------------------------------------------------------------
-  def prepare(self) -> tuple[TrainState, object, int]:
+  def prepare(self) -> tuple[TrainState, object, Resume]:
     """Every check that reads the run's inputs (vocabulary, teacher, the
     checkpoint to resume from), then (state, frozen, first step); the run's
     config and metrics are written only after this."""
     self.check_vocabulary()
     frozen = self.load_frozen()
-    state, start = self.initial_state(frozen)
-    return state, frozen, start
+    state, resume = self.initial_state(frozen)
+    return state, frozen, resume
 
-  def run(self, prepared: tuple[TrainState, object, int] | None = None
+  def run(self, prepared: tuple[TrainState, object, Resume] | None = None
           ) -> TrainState:
-    state, frozen, start = prepared or self.prepare()
+    state, frozen, resume = prepared or self.prepare()
     writer = MetricsWriter(self.config.model_dir, self.config.train_steps,
                            is_lead=self.is_lead)
     try:
       with StopRequest() as stop:
-        state = self._loop(state, frozen, start, writer, stop)
+        state = self._loop(state, frozen, resume, writer, stop)
     finally:
       self.checkpointer.wait_until_finished()
       self.checkpointer.close()
       writer.close()
     return state
 
-  def _loop(self, state, frozen, start: int, writer: MetricsWriter,
+  def _loop(self, state, frozen, resume: Resume, writer: MetricsWriter,
             stop: StopRequest):
     cfg = self.config
     train_step = self.setup.train_step
-    batches = self._batches("train", start_batch=start)
+    batches = self._train_stream(resume)
     pending: list[dict] = []
     clock = time.time()
-    for step in range(start, cfg.train_steps):
-      batch = self.partitioner.global_batch(next(batches))
+    for step in range(resume.batches, cfg.train_steps):
+      batch = self.partitioner.global_batch(_numeric(next(batches)))
       with self.partitioner.activate():
         state, metrics = train_step(state, batch, frozen)
       self.checkpointer.check_last_save()
       pending.append(metrics)
       done = step + 1
       saving = done % cfg.checkpoint_every == 0 or done == cfg.train_steps
+      stopping = stop.agreed()
       # Log (and so check for NaN) before every save: only good states land.
-      if done % cfg.log_every == 0 or saving or stop.requested:
+      if done % cfg.log_every == 0 or saving or stopping:
         self._log(done, pending, clock, writer)
         pending, clock = [], time.time()
       if cfg.eval_every and done % cfg.eval_every == 0:
         self.evaluate(state.params, frozen, done, writer)
-      if stop.requested:
-        self._save(done, state, force=True)
-        self._say(f"Stopped by {stop.requested} after step {done}; "
+      if stopping:
+        self._save(done, state, batches, force=True)
+        self._say(f"Stopped by {stopping} after step {done}; "
                   "checkpoint saved, rerun the same command to resume.")
         return state
       if saving:
-        self._save(done, state, force=done == cfg.train_steps)
+        self._save(done, state, batches, force=done == cfg.train_steps)
     if not cfg.eval_every or cfg.train_steps % cfg.eval_every:
       self.evaluate(state.params, frozen, cfg.train_steps, writer)
     return state
 
-  def _save(self, step: int, state, force: bool) -> None:
-    self.checkpointer.save(step, state, {"batches": step}, force=force)
+  def _save(self, step: int, state, batches: Iterator[dict],
+            force: bool) -> None:
+    self.checkpointer.save(step, state, {"batches": step},
+                           input_position=self._input_position(batches),
+                           force=force)
 
   def _log(self, step: int, pending: list[dict], since: float,
            writer: MetricsWriter) -> None:
@@ -255,12 +298,12 @@ class Trainer:
       return {}
     eval_step = self.setup.eval_step
     totals: dict[str, float] = {}
-    for index, local in enumerate(self._batches("validation", num_epochs=1)):
+    for index, batch in enumerate(self._batches("validation", num_epochs=1)):
       if index >= self.config.eval_batches:
         break
       with self.partitioner.activate():
-        sums = eval_step(params, self.partitioner.global_batch(local), index,
-                         frozen)
+        sums = eval_step(params, self.partitioner.global_batch(_numeric(batch)),
+                         index, frozen)
       for key, value in jax.device_get(sums).items():
         totals[key] = totals.get(key, 0.0) + float(value)
     if not totals.get("weight"):

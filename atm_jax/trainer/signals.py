@@ -1,6 +1,12 @@
-"""Turn SIGTERM/SIGINT into a request to save and stop after the current step."""
+"""Turn SIGTERM/SIGINT into a request to save and stop after the current step.
+
+On several hosts the request is agreed every step: a signal on any host
+makes every host save the same step and stop.
+"""
 import signal
 import types
+
+from atm_jax import hosts
 
 
 class StopRequest:
@@ -15,6 +21,12 @@ class StopRequest:
   def _handle(self, signum: int, frame: types.FrameType | None) -> None:
     del frame
     self.requested = signal.Signals(signum).name
+
+  def agreed(self) -> str | None:
+    """Why to stop now, if any process was asked to; the same on all."""
+    if not hosts.any_process(self.requested is not None):
+      return None
+    return self.requested or "a signal to another process"
 
   def __enter__(self) -> "StopRequest":
     for sig in self.SIGNALS:

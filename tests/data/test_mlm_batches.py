@@ -120,22 +120,18 @@ def test_final_eval_batch_is_padded_with_empty_rows(task):
     assert not values[real_rows:].any()
 
 
-def test_processes_read_disjoint_shares(task):
-  def rows(**kwargs):
-    batches = mlm_batches.mlm_batches(task, "validation", LENGTH, 8, shuffle=False,
-                                      num_epochs=1, pack=False, **kwargs)
-    return [tuple(row) for batch in batches for row in batch["tokens"] if row.any()]
-
-  first = rows(process_index=0, process_count=2)
-  second = rows(process_index=1, process_count=2)
-  assert len(first) == len(second) == 100
-  assert sorted(first + second) == sorted(rows())
-  assert first != second
+def test_restored_position_continues_the_same_stream(task):
+  uninterrupted = _take(task, 30, seed=3)
+  stream = mlm_batches.mlm_batches(task, "train", LENGTH, 8, seed=3)
+  for _ in range(25):
+    next(stream)
+  position = stream.state()
+  restored = mlm_batches.mlm_batches(task, "train", LENGTH, 8, seed=3)
+  restored.restore(position)
+  _assert_equal_batches([next(restored) for _ in range(5)], uninterrupted[25:])
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(global_batch_size=9, process_count=2), "not divisible"),
-    (dict(process_index=2, process_count=2), "process_index=2"),
     (dict(split="test"), "no split 'test'"),
     (dict(task_name="no_such_task"), "No SeqIO task or mixture"),
 ])

@@ -87,21 +87,10 @@ def test_skipping_batches_resumes_the_same_stream(task):
   _assert_equal_batches(whole[3:], _batches(task, count=4, start_batch=3, **kwargs))
 
 
-def test_processes_read_disjoint_halves(task):
-  shares = [_batches(task, batch_size=4, process_index=i, process_count=2)
-            for i in range(2)]
-  ids = [[i for b in share for i, keep in zip(b["id"], b["example_mask"]) if keep]
-         for share in shares]
-  assert not set(ids[0]) & set(ids[1])
-  assert sorted(ids[0] + ids[1]) == sorted(f"u{i}" for i in range(TRAIN_SIZE))
-  assert all(b["tokens"].shape == (2, LENGTH) for share in shares for b in share)
-
-
 @pytest.mark.parametrize("kwargs, message", [
     ({"task": "no_such_task"},
      "No SeqIO task or mixture is registered as 'no_such_task'"),
     ({"split": "dev"}, "has no split 'dev'"),
-    ({"batch_size": 3, "process_count": 2, "process_index": 0}, "not divisible"),
 ])
 def test_bad_requests_are_user_errors(task, kwargs, message):
   kwargs = {"task": task, "split": "train", **kwargs}

@@ -168,21 +168,6 @@ def test_shuffled_mixture_mixes_languages_and_keeps_epochs_whole(registered):
   assert epoch_one[:4] != ["ar"] * 4
 
 
-def test_processes_split_the_rows_and_yield_as_many_batches(registered):
-  # test/ has 3 pairs per language: process 0 gets 2 of each, process 1 one.
-  shares = [_all_batches("xnli_eval", "test", 20, 8, shuffle=False, seed=0,
-                         num_epochs=1, process_index=index, process_count=2)
-            for index in (0, 1)]
-  assert [len(share) for share in shares] == [8, 8]
-  assert [sum(b["example_mask"].sum() for b in share) for share in shares] == [30, 15]
-  everything = _all_batches("xnli_eval", "test", 20, 8, shuffle=False, seed=0,
-                            num_epochs=1)
-  real = lambda batches: sorted(tuple(row) for b in batches
-                                for row, keep in zip(b["tokens"], b["example_mask"])
-                                if keep)
-  assert real(shares[0] + shares[1]) == real(everything)
-
-
 def test_training_batches_repeat_and_are_always_full(registered):
   stream = xnli_data.xnli_batches("xnli_train", "train", 24, 3, shuffle=True,
                                   seed=0, num_epochs=None)
@@ -264,9 +249,6 @@ def test_bad_batch_requests_are_one_sentence_errors(registered):
   with pytest.raises(UserError, match="sequence_length=4 is too short"):
     xnli_data.xnli_batches("xnli_eval", "dev", 4, 8, shuffle=False, seed=0,
                            num_epochs=1)
-  with pytest.raises(UserError, match="batch_size=9 is not divisible by the 2"):
-    xnli_data.xnli_batches("xnli_eval", "dev", 32, 9, shuffle=False, seed=0,
-                           num_epochs=1, process_count=2)
 
 
 @pytest.fixture(scope="module")
