@@ -109,7 +109,8 @@ def required_macro_error(error: Exception) -> UserError | None:
 
 
 def run_cleanly(main: Callable[[], object]) -> None:
-  """Call `main`; print a UserError (or unset gin macro) as one line, exit 2."""
+  """Call `main`; print a UserError (or unset gin macro) as one line, exit 2.
+  In a multi-host job, every process then leaves it together."""
   try:
     main()
   except UserError as error:
@@ -117,14 +118,32 @@ def run_cleanly(main: Callable[[], object]) -> None:
   except (ValueError, RuntimeError) as error:
     friendly = required_macro_error(error)
     if friendly is None:
+      friendly = _lost_process(error)
+    if friendly is None:
       raise
     _fail(friendly)
+  _leave_job(0)
+
+
+def _lost_process(error: Exception) -> UserError | None:
+  """A collective that failed because another process of the job died."""
+  if "jax" not in sys.modules:
+    return None
+  from atm_jax import distributed  # pylint: disable=g-import-not-at-top
+  sentence = distributed.lost_process(error)
+  return UserError(sentence) if sentence else None
 
 
 def _fail(error: Exception) -> None:
   message = str(error).strip().splitlines()[0]
   print(f"error: {message}", file=sys.stderr, flush=True)
+  _leave_job(2)
   sys.exit(2)
+
+
+def _leave_job(code: int) -> None:
+  if "atm_jax.distributed" in sys.modules:
+    sys.modules["atm_jax.distributed"].leave(code)
 
 
 # Warnings that say nothing actionable about an atm_jax run.

@@ -10,6 +10,10 @@ and JAX_PROCESS_ID (what `atm_jax.launch_local` sets).
 from __future__ import annotations
 
 import os
+import socket
+import sys
+import threading
+import time
 
 from absl import flags
 
@@ -89,7 +93,7 @@ def initialize_from_flags() -> None:
   timeouts = {"initialization_timeout": flags.FLAGS.initialization_timeout,
               "heartbeat_timeout_seconds": flags.FLAGS.heartbeat_timeout}
   if job is None:
-    jax.distributed.initialize(**timeouts)
+    _join(None, None, None, timeouts)
     return
   address, count, index = job
   if count == 1:
@@ -97,12 +101,164 @@ def initialize_from_flags() -> None:
   # Collectives between CPU processes (the local rehearsal) go through gloo;
   # accelerators bring their own.
   jax.config.update("jax_cpu_collectives_implementation", "gloo")
+  if index != 0:  # process 0 starts the coordinator; the others dial it
+    _wait_for_coordinator(address, index, count,
+                          flags.FLAGS.initialization_timeout)
+  _join(address, count, index, timeouts)
+
+
+def _wait_for_coordinator(address: str, index: int, count: int,
+                          timeout: float) -> None:
+  """Refuses, in one sentence, a coordinator that never answers: jax's
+  runtime would abort the process with a C++ stack trace instead."""
+  host, _, port = address.rpartition(":")
+  if not host or not port.isdigit():
+    raise UserError(f"coordinator_address {address!r} is not host:port; give "
+                    "e.g. --coordinator_address=10.0.0.2:1234.")
+  deadline = time.monotonic() + timeout
+  while True:
+    try:
+      with socket.create_connection((host.strip("[]"), int(port)), timeout=2):
+        return
+    except OSError as error:
+      if time.monotonic() >= deadline:
+        raise UserError(
+            f"Process {index} of {count} could not join the job at {address} "
+            f"within {timeout:g} s ({error.strerror or error}); start every "
+            "process with the same coordinator address, process 0 first, and "
+            "check that its host and port are reachable.") from error
+      time.sleep(0.5)
+
+
+def _join(address: str | None, count: int | None, index: int | None,
+          timeouts: dict) -> None:
+  """Joins, then watches the other processes (see `_watch_peers`)."""
+  import jax  # pylint: disable=g-import-not-at-top
+  # Without this, jax's runtime aborts a process with a C++ stack trace when
+  # another one dies; with it, the loss reaches us and ends in one sentence.
+  jax.config.update("jax_enable_recoverability", True)
   try:
     jax.distributed.initialize(address, count, index, **timeouts)
   except Exception as error:  # pylint: disable=broad-except
     cause = str(error).strip().splitlines()[0][:160] if str(error) else ""
+    if address is None:
+      raise
     raise UserError(
         f"Process {index} of {count} could not join the job at {address} "
         f"within {flags.FLAGS.initialization_timeout} s ({cause}); start "
         "every process with the same coordinator address, process 0 first, "
         "and check that its host and port are reachable.") from error
+  _watch_peers(jax.process_count(), jax.process_index())
+
+
+# How long a finished process waits at exit for the others to finish.
+_EXIT_WAIT_MS = 24 * 3600 * 1000
+_LEAD_GRACE_SECONDS = 0.5
+_ALIVE = "atm_jax/alive/"
+LOST_PROCESS = ("Process {index} stopped because the job lost another "
+                "process ({cause}); rerun the job to resume from its latest "
+                "checkpoint.")
+
+
+class _Job:
+  """This process's place in a joined job, for the watcher and `leave`."""
+  client = None
+  count = 1
+  index = 0
+  done = threading.Event()
+  watcher: threading.Thread | None = None
+
+
+def _watch_peers(count: int, index: int, interval: float = 2.0) -> None:
+  """A thread that ends this process, in one sentence, once another one
+  has given no sign of life for the heartbeat timeout (or the coordinator
+  is gone): a survivor waiting on a barrier would otherwise wait forever.
+
+  Each process bumps its own counter in the coordinator's key-value store
+  and watches the others' change; ages are measured on this host's clock.
+  """
+  from jax._src import distributed as jax_distributed  # pylint: disable=g-import-not-at-top
+  client = jax_distributed.global_state.client
+  _Job.client, _Job.count, _Job.index = client, count, index
+  timeout = flags.FLAGS.heartbeat_timeout
+
+  def watch() -> None:
+    started = time.monotonic()
+    seen: dict[str, tuple[str, float]] = {}
+    beat = 0
+    while not _Job.done.wait(interval):
+      beat += 1
+      try:
+        client.key_value_set(f"{_ALIVE}{index}", str(beat),
+                             allow_overwrite=True)
+        beats = dict(client.key_value_dir_get(_ALIVE))
+        cause = _silent_processes(beats, seen, count, started, timeout)
+      except Exception as error:  # pylint: disable=broad-except
+        cause = str(error).strip().splitlines()[0][:160]
+      if cause and not _Job.done.is_set():
+        sys.stderr.write("error: " + LOST_PROCESS.format(index=index,
+                                                          cause=cause) + "\n")
+        sys.stderr.flush()
+        os._exit(3)  # pylint: disable=protected-access
+
+  _Job.watcher = threading.Thread(target=watch, name="atm-peer-watch",
+                                  daemon=True)
+  _Job.watcher.start()
+
+
+def _silent_processes(beats: dict[str, str], seen: dict, count: int,
+                      started: float, timeout: float) -> str | None:
+  """Which processes' counters have not moved for `timeout` seconds."""
+  now = time.monotonic()
+  silent = []
+  for process in range(count):
+    key = f"{_ALIVE}{process}"
+    value = beats.get(key)
+    if key not in seen or seen[key][0] != value:
+      seen[key] = (value, now if value is not None else started)
+    if now - seen[key][1] > timeout:
+      silent.append(process)
+  if not silent:
+    return None
+  return f"no sign of life from process(es) {silent} for {timeout} s"
+
+
+def leave(code: int) -> None:
+  """Ends this process's part in the job with exit status `code`.
+
+  jax waits for no one at exit once recoverability is on, and process 0's
+  exit takes the coordinator down, which aborts a process still tearing
+  down its runtime: so after a success every process first waits for the
+  others, then the others leave at once (no teardown that needs the
+  coordinator) and process 0 goes last. Returns only on process 0, or when
+  no job was joined.
+  """
+  if _Job.client is None:
+    return
+  _Job.done.set()
+  _Job.watcher.join(timeout=30)  # not inside a runtime call when we leave
+  try:
+    if code == 0:
+      _Job.client.wait_at_barrier("atm_jax_exit", _EXIT_WAIT_MS)
+  except Exception:  # pylint: disable=broad-except
+    code = code or 3  # another process failed; its own error says why
+  if _Job.index != 0:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # pylint: disable=protected-access
+  # The others leave right after the barrier, without a word to the
+  # coordinator; a moment's grace lets them go before it does.
+  time.sleep(_LEAD_GRACE_SECONDS)
+
+
+def lost_process(error: BaseException) -> str | None:
+  """One sentence for a runtime error that says a peer went away."""
+  import jax  # pylint: disable=g-import-not-at-top
+  if jax.process_count() == 1:
+    return None
+  text = str(error)
+  if not any(sign in text for sign in ("Connection closed by peer", "Gloo",
+                                       "coordination", "Coordination")):
+    return None
+  cause = text.strip().splitlines()[0][:160]
+  return LOST_PROCESS.format(index=jax.process_index(), cause=cause)

@@ -84,8 +84,7 @@ def run_job(command: list[str], count: int, devices: int, port: int,
   for index in range(count):
     process = subprocess.Popen(
         command, env=process_environment(index, count, port, devices),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     processes.append(process)
     for stream, out in ((process.stdout, sys.stdout),
                         (process.stderr, sys.stderr)):
@@ -93,6 +92,10 @@ def run_job(command: list[str], count: int, devices: int, port: int,
                                args=(stream, f"[{index}] ", out))
       relay.start()
       relays.append(relay)
+  # A scheduler's SIGTERM (preemption) reaches every process, as on a pod.
+  signal.signal(signal.SIGTERM, lambda signum, frame: [
+      process.send_signal(signum) for process in processes
+      if process.poll() is None])
   code = _wait(processes, grace_seconds)
   for relay in relays:
     relay.join(timeout=5)
@@ -113,7 +116,7 @@ def _wait(processes: list[subprocess.Popen], grace_seconds: float) -> int:
     if failed_at is not None and time.monotonic() - failed_at > grace_seconds:
       for process in processes:
         if process.poll() is None:
-          os.killpg(process.pid, signal.SIGKILL)
+          process.kill()
       break
     time.sleep(0.2)
   for process in processes:

@@ -192,10 +192,13 @@ def check_batch_size(batch_size: int, num_microbatches: int,
                      partitioner: Partitioner) -> None:
   shards = partitioner.batch_divisor
   if batch_size % (num_microbatches * shards):
+    hosts = jax.process_count()
+    spread = (f", spread over {hosts} hosts x {jax.local_device_count()} "
+              "devices" if hosts > 1 else "")
     raise UserError(
         f"Batch size {batch_size} must be divisible by num_microbatches "
-        f"({num_microbatches}) x data*fsdp mesh size ({shards}); change "
-        "BATCH_SIZE, the microbatches or the mesh.")
+        f"({num_microbatches}) x data*fsdp mesh size ({shards}{spread}); "
+        "change BATCH_SIZE, the microbatches or the mesh.")
 
 
 def _compiler_options() -> dict[str, bool] | None:
