@@ -3,6 +3,7 @@ unseen labels, clear errors."""
 import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -166,3 +167,26 @@ def test_a_missing_locale_stops_before_any_work(nlu_data, run_dir):
   assert line == (f"error: No <locale>.jsonl for xx-XX in {nlu_data[0]}; set "
                   "EVAL_LOCALES to locales found there: en-US.")
   assert not os.path.exists(os.path.join(run_dir, "eval", "train"))
+
+
+def test_two_processes_score_and_write_like_one(nlu_data, run_dir, tmp_path):
+  """Each process scores its devices' rows of every batch; process 0 writes
+  the same metrics and predictions as a single process does."""
+  outputs = {}
+  for name, launcher in (("one", []), ("two", [
+      "-m", "atm_jax.launch_local", "--num_processes=2",
+      "--devices_per_process=1", "--", sys.executable])):
+    copy = tmp_path / name
+    shutil.copytree(run_dir, copy, ignore=shutil.ignore_patterns("eval"))
+    result = subprocess.run(
+        [sys.executable, *launcher, "-m", "atm_jax.eval",
+         "--gin_file=gin_configs/experiments/finetune_nlu_tiny.gin",
+         "--gin_file=gin_configs/runs/eval.gin",
+         f"--gin.CHECKPOINT_PATH='{copy / 'checkpoints' / '30'}'",
+         *_data_flags(nlu_data)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = copy / "eval" / "test"
+    outputs[name] = (_without_seconds(json.load(open(out / "metrics-30.json"))),
+                     (out / "predictions-30.jsonl").read_text())
+  assert outputs["two"] == outputs["one"]

@@ -1,6 +1,7 @@
 """Multi-host jobs rehearsed on this machine with `atm_jax.launch_local`:
-2 processes x 2 CPU devices train exactly like 1 x 4, a job killed on two
-hosts resumes exactly on one, and every bad launch ends in one sentence."""
+2 processes x 2 CPU devices pretrain and distil exactly like 1 x 4, a job
+killed on two hosts resumes exactly on one, and every bad launch ends in one
+sentence."""
 import json
 import os
 import signal
@@ -71,11 +72,19 @@ def _wait_for_step(model_dir: str, step: int, job: subprocess.Popen) -> None:
   raise AssertionError(f"step {step} never came: {job.communicate()[1][-2000:]}")
 
 
-def test_two_hosts_train_like_one_and_resume_exactly_on_one(data, tmp_path):
-  single, double = str(tmp_path / "single"), str(tmp_path / "double")
+@pytest.fixture(scope="module")
+def single(data, tmp_path_factory) -> str:
+  """The pretraining run on 1 process x 4 devices."""
+  model_dir = str(tmp_path_factory.mktemp("single"))
   reference = _run(_launch(1, 4, "train", *TRAIN, *data,
-                           f"--gin.MODEL_DIR='{single}'"))
+                           f"--gin.MODEL_DIR='{model_dir}'"))
   assert reference.returncode == 0, reference.stderr[-3000:]
+  return model_dir
+
+
+def test_two_hosts_train_like_one_and_resume_exactly_on_one(data, single,
+                                                            tmp_path):
+  double = str(tmp_path / "double")
 
   # Both processes killed (SIGKILL, no chance to save) after step 5.
   job = subprocess.Popen(
@@ -101,6 +110,27 @@ def test_two_hosts_train_like_one_and_resume_exactly_on_one(data, tmp_path):
     assert loss == pytest.approx(expected[step], abs=1e-5), step
   for step, loss in _losses(double).items():
     assert loss == pytest.approx(expected[step], abs=1e-5), step
+
+
+def test_two_hosts_distil_like_one(data, single, tmp_path):
+  """The teacher and student step, sharded over two hosts."""
+  distill = ["--gin_file=gin_configs/experiments/distill_tiny.gin",
+             "--gin.TRAIN_STEPS=3", "--gin.BATCH_SIZE=16",
+             "--gin.SEQUENCE_LENGTH=64", "--gin.TrainConfig.log_every=1",
+             "--gin.TrainConfig.eval_every=0", "--gin.VOCAB_SIZE=500", *data,
+             f"--gin.TEACHER_CHECKPOINT='{single}'"]
+  losses = {}
+  for processes, devices in ((1, 4), (2, 2)):
+    model_dir = str(tmp_path / f"{processes}x{devices}")
+    result = _run(_launch(processes, devices, "train", *distill,
+                          f"--gin.MODEL_DIR='{model_dir}'"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    losses[processes] = _losses(model_dir)
+  assert sorted(losses[1]) == [1, 2, 3]
+  # The summed distillation loss is about 137, where one float32 step is
+  # 1.5e-5: the sharded sums may differ in their last bit, so compare
+  # relatively (1e-6 of the loss).
+  assert losses[2] == pytest.approx(losses[1], rel=1e-6)
 
 
 def _worker(*flags: str) -> list[str]:
