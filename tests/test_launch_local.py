@@ -144,6 +144,15 @@ def test_a_job_agrees_across_processes():
   assert "[1] process 1 of 2 done" in result.stdout
 
 
+def test_a_sigterm_to_one_process_stops_all_at_the_same_round():
+  result = _run(_launch(2, 1, *_worker("--rounds=100000", "--term_after=30")),
+                timeout=120)
+  assert result.returncode == 0, result.stderr[-3000:]
+  assert "[1] process 1 stopped after round 30 (SIGTERM)" in result.stdout
+  assert ("[0] process 0 stopped after round 30 (a signal to another "
+          "process)") in result.stdout
+
+
 def test_a_lost_process_ends_the_other_in_one_sentence():
   started = time.monotonic()
   result = _run(_launch(2, 1, *_worker("--rounds=100000", "--die_after=20",

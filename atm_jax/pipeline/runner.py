@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import gin
 import jax
 
-from atm_jax import cli
+from atm_jax import cli, hosts
 from atm_jax.checkpoints.init_from import find_checkpoint
 from atm_jax.cli import bound_value
 from atm_jax.compilation_cache import use_compilation_cache
@@ -62,7 +62,9 @@ class PipelineRunner:
     self.data_settings = _describe(config.data)
 
   def run(self) -> dict:
-    os.makedirs(self.work_dir, exist_ok=True)
+    if hosts.is_lead():
+      os.makedirs(self.work_dir, exist_ok=True)
+    hosts.barrier("work-dir")
     if self.config.compilation_cache:
       use_compilation_cache(os.path.join(self.work_dir, "compilation_cache"))
     data = self._data()
@@ -91,7 +93,7 @@ class PipelineRunner:
       return {**result,
               "predictions": os.path.join(out_dir, "predictions.jsonl")}
 
-    return self._once(0, 0, "bag_of_words", settings, work)
+    return self._once(0, 0, "bag_of_words", settings, work, local=True)
 
   def _speed(self, model_files: dict[str, str]) -> dict:
     """Inference speed of each model size against the teacher's."""
@@ -106,7 +108,8 @@ class PipelineRunner:
       return speed.speed_table(configs, "teacher", batch, length)
 
     settings = {"models": model_files, "batch": batch, "length": length}
-    return self._once(0, 0, "inference_speed", settings, work)["result"]
+    return self._once(0, 0, "inference_speed", settings, work,
+                      local=True)["result"]
 
   def _planner(self, data: PipelineData) -> StagePlanner:
     """The ATM plan with its own vocabulary, or the imported-teacher plan
@@ -138,32 +141,52 @@ class PipelineRunner:
 
   # -- stages ----------------------------------------------------------------
   def _once(self, index: int, total: int, name: str, settings: dict,
-            work) -> dict:
+            work, local: bool = False) -> dict:
     """Runs `work` unless a record says the stage finished; returns the
-    stage's record."""
+    stage's record.
+
+    On several hosts process 0's view of the records decides what to skip.
+    A training or evaluation stage runs on every host together; a `local`
+    one (data, vocabulary, baselines) runs on process 0 alone, and the
+    others read its record. Process 0 writes every record.
+    """
     done = records.read_record(self.work_dir, name, settings)
+    skip = bool(hosts.lead_value([int(done is not None)])[0])
     where = f"[{index}/{total}] {name}" if total else name
-    if done is not None:
-      print(f"==> {where}: finished earlier ({done['seconds']:.0f} s), "
-            "skipped", flush=True)
+    if skip:
+      done = done or records.read_record(self.work_dir, name, settings)
+      self._say(f"==> {where}: finished earlier ({done['seconds']:.0f} s), "
+                "skipped")
       return done
-    print(f"==> {where}", flush=True)
+    self._say(f"==> {where}")
+    if local and not hosts.is_lead():
+      hosts.barrier(f"stage-{name}")
+      return records.read_record(self.work_dir, name, settings)
     started = time.time()
-    result = work()
-    seconds = time.time() - started
-    if jax.process_index() != 0:  # one writer; every host ran the stage
-      return {"stage": name, "settings": settings, "result": result,
-              "seconds": round(seconds, 1)}
-    record = records.write_record(self.work_dir, name, settings, result,
-                                  seconds)
-    print(f"==> {name} finished in {record['seconds']:.0f} s", flush=True)
+    try:
+      result = work()
+      seconds = time.time() - started
+      if not hosts.is_lead():
+        return {"stage": name, "settings": settings, "result": result,
+                "seconds": round(seconds, 1)}
+      record = records.write_record(self.work_dir, name, settings, result,
+                                    seconds)
+    finally:
+      if local:
+        hosts.barrier(f"stage-{name}")
+    self._say(f"==> {name} finished in {record['seconds']:.0f} s")
     return record
+
+  @staticmethod
+  def _say(message: str) -> None:
+    if hosts.is_lead():
+      print(message, flush=True)
 
   def _data(self) -> PipelineData:
     out_dir = os.path.join(self.work_dir, "data")
     settings = {"data": self.data_settings}
     record = self._once(1, 0, "data", settings, lambda: dataclasses.asdict(
-        self.config.data(out_dir)))
+        self.config.data(out_dir)), local=True)
     return PipelineData(**record["result"])
 
   def _vocabulary(self, data: PipelineData) -> str:
@@ -175,7 +198,7 @@ class PipelineRunner:
         "path": vocabulary.ensure_vocabulary(
             None, data.public_text_glob,
             os.path.join(self.work_dir, "vocab_run"), c.vocab_size,
-            languages=c.languages, alpha=c.language_alpha)})
+            languages=c.languages, alpha=c.language_alpha)}, local=True)
     return record["result"]["path"]
 
   def _execute(self, stage: Stage) -> dict:
