@@ -128,7 +128,8 @@ class Trainer:
     return self._batches("train", start_batch=resume.batches)
 
   def _input_position(self, stream: Iterator[dict]) -> bytes | None:
-    """The stream's position to save, once per run; None if it has none."""
+    """The stream's position to save with a checkpoint; None when the
+    stream cannot write it down (said once per run)."""
     if not isinstance(stream, BatchStream) or self._position_unavailable:
       return None
     try:
