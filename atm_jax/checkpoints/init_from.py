@@ -194,7 +194,8 @@ def _print_summary(sources: dict[str, str | None],
     shown = ", ".join(scratch[:_SCRATCH_NAMES_SHOWN])
     more = len(scratch) - _SCRATCH_NAMES_SHOWN
     line += f": {shown}" + (f" and {more} more" if more > 0 else "")
-  print(line + ".")
+  if jax.process_index() == 0:
+    print(line + ".")
 
 
 def checkpoint_params(path: str) -> dict[str, Any]:

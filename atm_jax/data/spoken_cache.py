@@ -20,6 +20,7 @@ from typing import Iterable, Iterator, Sequence
 
 import gin
 
+from atm_jax import hosts
 from atm_jax.data import spoken_form
 from atm_jax.errors import UserError
 
@@ -145,7 +146,9 @@ def cache_spoken(files: Sequence[str], language: str, cache_dir: str) -> list[st
            if not _is_up_to_date(path, stamp)]
   prefix = f"Spoken form of {language}: "
   if not stale:
-    print(f"{prefix}{len(files)} file(s) up to date in {folder}.", flush=True)
+    if hosts.is_lead():  # the others find what process 0 just wrote
+      print(f"{prefix}{len(files)} file(s) up to date in {folder}.",
+            flush=True)
     return cached
   print(f"{prefix}converting {len(stale)} of {len(files)} file(s) into {folder} ...",
         end="", flush=True)

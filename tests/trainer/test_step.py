@@ -81,3 +81,18 @@ def test_non_finite_loss_leaves_the_state_untouched():
   assert int(new_state.step) == 0
   np.testing.assert_array_equal(new_state.params["kernel"],
                                 state.params["kernel"])
+
+
+def test_a_batch_the_hosts_cannot_share_is_refused_naming_them(monkeypatch):
+  from atm_jax.errors import UserError  # pylint: disable=g-import-not-at-top
+  from atm_jax.partitioning.mesh import MeshConfig, create_mesh  # pylint: disable=g-import-not-at-top
+  from atm_jax.partitioning.partitioner import Partitioner  # pylint: disable=g-import-not-at-top
+  partitioner = Partitioner(create_mesh(MeshConfig(data=4),
+                                        jax.devices()[:4]))
+  step_lib.check_batch_size(8, 1, partitioner)
+  monkeypatch.setattr(jax, "process_count", lambda: 2)
+  monkeypatch.setattr(jax, "local_device_count", lambda: 2)
+  with pytest.raises(UserError, match=r"Batch size 6 must be divisible by "
+                     r"num_microbatches \(1\) x data\*fsdp mesh size \(4, "
+                     r"spread over 2 hosts x 2 devices\)"):
+    step_lib.check_batch_size(6, 1, partitioner)
