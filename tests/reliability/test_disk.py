@@ -3,8 +3,9 @@ naming the failed save, removes its temporary folder, keeps every earlier
 checkpoint intact, and a rerun with space resumes to the uninterrupted
 losses.
 
-The disk is a 5 MiB tmpfs, mounted where this machine lets the tests mount
-one (as root); elsewhere these tests are skipped, and
+The disk is a 16 MiB tmpfs, mounted where this machine lets the tests mount
+one (as root): room for two checkpoints of the tiny run (train state and
+input position, about 6 MiB each), not for the third; elsewhere these tests are skipped, and
 tests/checkpoints/test_manager.py fails a save inside orbax's commit and
 refuses one that cannot fit, without a mount."""
 import glob
@@ -28,10 +29,10 @@ def _mount(folder: str, options: str) -> bool:
 
 @pytest.fixture()
 def small_disk(tmp_path):
-  """A 5 MiB filesystem, or None where mounting is not allowed."""
+  """A 16 MiB filesystem, or None where mounting is not allowed."""
   folder = str(tmp_path / f"disk-{uuid.uuid4().hex[:6]}")
   os.makedirs(folder)
-  if not _mount(folder, "size=5m"):
+  if not _mount(folder, "size=16m"):
     yield None
     return
   yield folder
