@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from absl import flags, logging
 
-from atm_jax import paths
+from atm_jax import distributed, paths
 from atm_jax.errors import UserError
 
 # The repository root: gin files and their `include` paths resolve against
@@ -122,14 +122,11 @@ def run_cleanly(main: Callable[[], object]) -> None:
     if friendly is None:
       raise
     _fail(friendly)
-  _leave_job(0)
+  distributed.leave(0)
 
 
 def _lost_process(error: Exception) -> UserError | None:
   """A collective that failed because another process of the job died."""
-  if "jax" not in sys.modules:
-    return None
-  from atm_jax import distributed  # pylint: disable=g-import-not-at-top
   sentence = distributed.lost_process(error)
   return UserError(sentence) if sentence else None
 
@@ -137,13 +134,8 @@ def _lost_process(error: Exception) -> UserError | None:
 def _fail(error: Exception) -> None:
   message = str(error).strip().splitlines()[0]
   print(f"error: {message}", file=sys.stderr, flush=True)
-  _leave_job(2)
+  distributed.leave(2)
   sys.exit(2)
-
-
-def _leave_job(code: int) -> None:
-  if "atm_jax.distributed" in sys.modules:
-    sys.modules["atm_jax.distributed"].leave(code)
 
 
 # Warnings that say nothing actionable about an atm_jax run.

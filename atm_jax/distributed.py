@@ -122,12 +122,24 @@ def _wait_for_coordinator(address: str, index: int, count: int,
         return
     except OSError as error:
       if time.monotonic() >= deadline:
-        raise UserError(
-            f"Process {index} of {count} could not join the job at {address} "
-            f"within {timeout:g} s ({error.strerror or error}); start every "
-            "process with the same coordinator address, process 0 first, and "
-            "check that its host and port are reachable.") from error
+        raise _could_not_join(index, count, address, timeout,
+                              error.strerror or str(error)) from error
       time.sleep(0.5)
+
+
+def _could_not_join(index: int, count: int, address: str, timeout: float,
+                    cause: str) -> UserError:
+  return UserError(
+      f"Process {index} of {count} could not join the job at {address} "
+      f"within {timeout:g} s ({cause}); start every process with the same "
+      "coordinator address, process 0 first, and check that its host and "
+      "port are reachable.")
+
+
+def _first_line(error: BaseException) -> str:
+  """An error's first line, short enough for a one-sentence message."""
+  text = str(error).strip()
+  return text.splitlines()[0][:160] if text else type(error).__name__
 
 
 def _join(address: str | None, count: int | None, index: int | None,
@@ -140,14 +152,11 @@ def _join(address: str | None, count: int | None, index: int | None,
   try:
     jax.distributed.initialize(address, count, index, **timeouts)
   except Exception as error:  # pylint: disable=broad-except
-    cause = str(error).strip().splitlines()[0][:160] if str(error) else ""
     if address is None:
       raise
-    raise UserError(
-        f"Process {index} of {count} could not join the job at {address} "
-        f"within {flags.FLAGS.initialization_timeout} s ({cause}); start "
-        "every process with the same coordinator address, process 0 first, "
-        "and check that its host and port are reachable.") from error
+    raise _could_not_join(index, count, address,
+                          flags.FLAGS.initialization_timeout,
+                          _first_line(error)) from error
   _watch_peers(jax.process_count(), jax.process_index())
 
 
@@ -194,7 +203,7 @@ def _watch_peers(count: int, index: int, interval: float = 2.0) -> None:
         beats = dict(client.key_value_dir_get(_ALIVE))
         cause = _silent_processes(beats, seen, count, started, timeout)
       except Exception as error:  # pylint: disable=broad-except
-        cause = str(error).strip().splitlines()[0][:160]
+        cause = _first_line(error)
       if cause and not _Job.done.is_set():
         sys.stderr.write("error: " + LOST_PROCESS.format(index=index,
                                                           cause=cause) + "\n")
@@ -252,13 +261,12 @@ def leave(code: int) -> None:
 
 
 def lost_process(error: BaseException) -> str | None:
-  """One sentence for a runtime error that says a peer went away."""
-  import jax  # pylint: disable=g-import-not-at-top
-  if jax.process_count() == 1:
+  """One sentence for a runtime error that says a peer went away; None
+  outside a joined job."""
+  if _Job.client is None:
     return None
   text = str(error)
   if not any(sign in text for sign in ("Connection closed by peer", "Gloo",
                                        "coordination", "Coordination")):
     return None
-  cause = text.strip().splitlines()[0][:160]
-  return LOST_PROCESS.format(index=jax.process_index(), cause=cause)
+  return LOST_PROCESS.format(index=_Job.index, cause=_first_line(error))

@@ -29,6 +29,7 @@ from clu import metric_writers
 from atm_jax import hosts, metrics
 from atm_jax.checkpoints.init_from import find_checkpoint, restore_params
 from atm_jax.data import nlu_views, registry
+from atm_jax.data.rows import numeric_arrays
 from atm_jax.errors import UserError
 from atm_jax.partitioning.mesh import MeshConfig, create_mesh
 from atm_jax.partitioning.partitioner import Partitioner
@@ -139,11 +140,9 @@ class Evaluator:
     for batch in self.batches(task, self.split, self.sequence_length,
                               self.batch_size, shuffle=False, seed=0,
                               num_epochs=1):
-      numeric = {k: v for k, v in batch.items()
-                 if np.issubdtype(np.asarray(v).dtype, np.number)}
       with self.partitioner.activate():
         predicted = jax.device_get(self._predict(
-            params, self.partitioner.global_batch(numeric)))
+            params, self.partitioner.global_batch(numeric_arrays(batch))))
       records.extend(self.decode(batch, predicted))
     return records
 

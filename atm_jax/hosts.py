@@ -57,6 +57,6 @@ def lead_value(values: list[int]) -> list[int]:
   if jax.process_count() == 1:
     return values
   size = int(multihost_utils.broadcast_one_to_all(np.int64(len(values))))
-  padded = np.zeros(size, np.int64)
-  padded[:len(values)] = values[:size]
-  return [int(v) for v in multihost_utils.broadcast_one_to_all(padded)]
+  # The others' own lists only give the broadcast its shape.
+  mine = np.asarray(values if is_lead() else [0] * size, np.int64)
+  return [int(v) for v in multihost_utils.broadcast_one_to_all(mine)]

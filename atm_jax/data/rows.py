@@ -1,5 +1,12 @@
-"""How a short last batch keeps its shape."""
+"""How a short last batch keeps its shape, and which of a batch's arrays
+go to the devices."""
 import numpy as np
+
+
+def numeric_arrays(batch: dict) -> dict[str, np.ndarray]:
+  """The arrays a jitted step takes; text features stay on the host."""
+  return {name: value for name, value in batch.items()
+          if np.issubdtype(np.asarray(value).dtype, np.number)}
 
 
 def fill_rows(batch: dict[str, np.ndarray], rows: int,

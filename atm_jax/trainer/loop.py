@@ -16,6 +16,7 @@ from atm_jax.checkpoints.init_from import (checkpoint_params,
                                            restore_params)
 from atm_jax.checkpoints.manager import Checkpointer
 from atm_jax.data import mlm_batches, registry
+from atm_jax.data.rows import numeric_arrays
 from atm_jax.data.stream import BatchStream, NotCheckpointable
 from atm_jax.errors import UserError
 from atm_jax.models.base import Model
@@ -39,12 +40,6 @@ class Resume:
   checkpoint has it, the stream's saved position."""
   batches: int
   position: bytes | None = None
-
-
-def _numeric(batch: dict) -> dict:
-  """The arrays the step takes; strings stay on the host."""
-  return {name: value for name, value in batch.items()
-          if np.issubdtype(np.asarray(value).dtype, np.number)}
 
 
 class Trainer:
@@ -233,7 +228,7 @@ class Trainer:
     pending: list[dict] = []
     clock = time.time()
     for step in range(resume.batches, cfg.train_steps):
-      batch = self.partitioner.global_batch(_numeric(next(batches)))
+      batch = self.partitioner.global_batch(numeric_arrays(next(batches)))
       with self.partitioner.activate():
         state, metrics = train_step(state, batch, frozen)
       self.checkpointer.check_last_save()
@@ -303,7 +298,7 @@ class Trainer:
       if index >= self.config.eval_batches:
         break
       with self.partitioner.activate():
-        sums = eval_step(params, self.partitioner.global_batch(_numeric(batch)),
+        sums = eval_step(params, self.partitioner.global_batch(numeric_arrays(batch)),
                          index, frozen)
       for key, value in jax.device_get(sums).items():
         totals[key] = totals.get(key, 0.0) + float(value)
