@@ -62,11 +62,16 @@ def _losses(model_dir: str) -> dict[int, float]:
   return losses
 
 
-def _wait_for_step(model_dir: str, step: int, job: subprocess.Popen) -> None:
+def _wait_for_step(model_dir: str, step: int, checkpoint: int,
+                   job: subprocess.Popen) -> None:
+  """Until `step` is logged and checkpoint `checkpoint` is committed (its
+  folder renamed from the temporary one), so a kill has a step to resume."""
   path = os.path.join(model_dir, "metrics.jsonl")
+  committed = os.path.join(model_dir, "checkpoints", str(checkpoint))
   deadline = time.monotonic() + 300
   while time.monotonic() < deadline and job.poll() is None:
-    if os.path.exists(path) and max(_losses(model_dir), default=0) >= step:
+    if (os.path.exists(path) and max(_losses(model_dir), default=0) >= step
+        and os.path.isdir(committed)):
       return
     time.sleep(0.2)
   raise AssertionError(f"step {step} never came: {job.communicate()[1][-2000:]}")
@@ -91,7 +96,7 @@ def test_two_hosts_train_like_one_and_resume_exactly_on_one(data, single,
       _launch(2, 2, "train", *TRAIN, *data, f"--gin.MODEL_DIR='{double}'"),
       cwd=ROOT, env=_environment(), text=True, stdout=subprocess.PIPE,
       stderr=subprocess.PIPE, start_new_session=True)
-  _wait_for_step(double, 5, job)
+  _wait_for_step(double, 5, 4, job)
   os.killpg(job.pid, signal.SIGKILL)
   job.communicate()
   killed_at = max(_losses(double))

@@ -14,7 +14,6 @@ previous intact one.
 from __future__ import annotations
 
 import errno
-import re
 import shutil
 from typing import Any
 
@@ -26,7 +25,7 @@ from flax import serialization
 from atm_jax.checkpoints import integrity
 from atm_jax.checkpoints.input_position import (InputPositionRestore,
                                                 InputPositionSave)
-from atm_jax.errors import UserError
+from atm_jax.errors import UserError, cause
 
 _STATE = "state"
 _DATA = "data"
@@ -214,7 +213,7 @@ class Checkpointer:
     resume = (f"step {latest}" if latest is not None else
               "the start (no checkpoint was saved before)")
     return UserError(
-        f"Saving checkpoint step {step} to {final} failed ({_cause(error)}); "
+        f"Saving checkpoint step {step} to {final} failed ({cause(error)}); "
         "the run stopped and removed the partial save; free space or fix the "
         f"disk (or choose another MODEL_DIR), then rerun to resume from "
         f"{resume}.")
@@ -258,7 +257,7 @@ class Checkpointer:
     except Exception as error:  # pylint: disable=broad-except
       if integrity.has_manifest(step_dir):
         raise
-      return None, f"it cannot be read: {_cause(error)}"
+      return None, f"it cannot be read: {cause(error)}"
 
   def _set_aside(self, step: int) -> str:
     """Renames a damaged step so orbax no longer lists it; returns the name."""
@@ -359,17 +358,3 @@ def _mib(size: int) -> str:
 
 
 _TMP_SUFFIX = ".orbax-checkpoint-tmp"
-_OS_ERROR = re.compile(r":\s*([^:\[]+?)\s*\[os_error_code")
-
-
-def _cause(error: Exception) -> str:
-  """The operating system's words for a failed read or write (e.g. "No
-  space left on device"), else the first line of the error."""
-  text = str(error)
-  match = _OS_ERROR.search(text)
-  if match:
-    return match.group(1)
-  if isinstance(error, OSError) and error.strerror:
-    return error.strerror
-  first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
-  return first[:200]
