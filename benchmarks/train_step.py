@@ -2,8 +2,10 @@
 
   .venv/bin/python benchmarks/train_step.py --model=student_17m --batch=8 --length=128
 
-Prints step time, tokens/s, model FLOP/s, the measured f32 matmul peak of the
-machine and the model FLOPs utilisation (MFU). Random tokens; no data pipeline.
+Prints step time, tokens/s, model FLOP/s, the measured matmul peak of the
+machine in the compute dtype and the model FLOPs utilisation (MFU) against it
+(and against --nominal_peak_tflops when given: a GPU's datasheet figure).
+Random tokens; no data pipeline.
 """
 import json
 import os
@@ -32,12 +34,20 @@ flags.DEFINE_integer("batch", 8, "Global batch size.")
 flags.DEFINE_integer("length", 128, "Sequence length.")
 flags.DEFINE_integer("steps", 10, "Timed steps (after one warm-up step).")
 flags.DEFINE_string("dtype", "float32", "Compute dtype.")
+flags.DEFINE_enum("attention", "einsum", ["einsum", "fused"],
+                  "EncoderConfig.attention: the einsum kernel or "
+                  "jax.nn.dot_product_attention (cuDNN on a GPU in bf16).")
+flags.DEFINE_string("remat", None, "EncoderConfig.remat_policy; the model "
+                    "file's when unset.")
+flags.DEFINE_float("nominal_peak_tflops", None, "The accelerator's datasheet "
+                   "dense peak in the compute dtype, for a second MFU.")
 FLAGS = flags.FLAGS
 
 
-def matmul_peak_flops(size: int = 2048, repeats: int = 10) -> float:
-  """Best f32 FLOP/s of a square matmul: the machine's practical peak."""
-  a = jnp.ones((size, size), jnp.float32)
+def matmul_peak_flops(size: int = 2048, repeats: int = 10,
+                      dtype: str = "float32") -> float:
+  """Best FLOP/s of a square matmul in `dtype`: the machine's practical peak."""
+  a = jnp.ones((size, size), dtype)
   matmul = jax.jit(lambda x: x @ x)
   matmul(a).block_until_ready()
   best = float("inf")
@@ -86,8 +96,10 @@ def mlm_step_from_flags():
   batch: what every MLM step benchmark times or profiles."""
   gin.parse_config_file(os.path.join(cli.PROJECT_ROOT, "gin_configs", "models",
                                      f"{FLAGS.model}.gin"))
+  overrides = {"remat_policy": FLAGS.remat} if FLAGS.remat else {}
   config = EncoderConfig(dtype=FLAGS.dtype, dropout_rate=0.0,
-                         attention_dropout_rate=0.0)
+                         attention_dropout_rate=0.0,
+                         attention=FLAGS.attention, **overrides)
   masking = MaskingConfig(vocab_size=config.vocab_size)
   partitioner = Partitioner(create_mesh(MeshConfig()))
   state, step = jitted_train_step(MlmModel(config, masking), partitioner,
@@ -103,7 +115,7 @@ def main(argv):
       mlm_step_from_flags())
   with partitioner.activate():
     state, metrics = train_step(state, batch, None)
-    jax.block_until_ready(metrics)
+    first_loss = float(metrics["loss"])
     start, cpu_start = time.perf_counter(), time.process_time()
     for _ in range(FLAGS.steps):
       state, metrics = train_step(state, batch, None)
@@ -112,17 +124,30 @@ def main(argv):
   cpu_seconds = (time.process_time() - cpu_start) / FLAGS.steps
   flops = model_flops_per_step(config, FLAGS.batch, FLAGS.length,
                                masking.max_predictions(FLAGS.length))
-  peak = matmul_peak_flops()
+  on_accelerator = jax.default_backend() != "cpu"
+  peak = matmul_peak_flops(size=8192 if on_accelerator else 2048,
+                           dtype=FLAGS.dtype)
+  nominal = {}
+  if FLAGS.nominal_peak_tflops:
+    nominal = {"nominal_peak_tflops": FLAGS.nominal_peak_tflops,
+               "mfu_nominal": round(
+                   flops / seconds / (FLAGS.nominal_peak_tflops * 1e12), 3)}
   print(json.dumps({
       "model": FLAGS.model, "batch": FLAGS.batch, "length": FLAGS.length,
-      "dtype": FLAGS.dtype, "devices": jax.device_count(),
+      "dtype": FLAGS.dtype, "attention": config.attention,
+      "remat": config.remat_policy, "device": jax.devices()[0].device_kind,
+      "devices": jax.device_count(),
       "seconds_per_step": round(seconds, 4),
       "cpu_seconds_per_step": round(cpu_seconds, 4),
       "load_1min": round(os.getloadavg()[0], 2),
       "tokens_per_second": round(FLAGS.batch * FLAGS.length / seconds, 1),
       "model_tflops_per_second": round(flops / seconds / 1e12, 4),
       "matmul_peak_tflops": round(peak / 1e12, 4),
-      "mfu": round(flops / seconds / peak, 3)}))
+      "mfu": round(flops / seconds / peak, 3), **nominal,
+      # The same batch every step: the two losses show the step learns, and
+      # compare kernels (einsum against fused) on one machine.
+      "first_loss": round(first_loss, 4),
+      "last_loss": round(float(metrics["loss"]), 4)}), flush=True)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from atm_jax.field_types import check_field_types
 
 REMAT_POLICIES = ("none", "full", "dots", "dots_no_batch")
 COMPUTE_DTYPES = ("float32", "bfloat16")
+ATTENTION_KERNELS = ("einsum", "fused")
 
 
 @gin.configurable
@@ -18,6 +19,9 @@ class EncoderConfig:
   `pre_layer_norm=True` is the paper's variant (stable at billions of
   parameters); `False` is BERT/XLM-R's, needed to load public checkpoints.
   Parameters are always float32; `dtype` is the compute dtype.
+  `attention="fused"` calls `jax.nn.dot_product_attention` (cuDNN's flash
+  attention on a GPU in bfloat16, XLA's elsewhere); it has no attention
+  dropout. `"einsum"` spells the product out and is the default.
   """
 
   vocab_size: int
@@ -36,6 +40,7 @@ class EncoderConfig:
   dtype: str = "float32"
   scan_layers: bool = True
   remat_policy: str = "none"
+  attention: str = "einsum"
 
   def __post_init__(self):
     check_field_types(self)
@@ -61,3 +66,12 @@ class EncoderConfig:
       if not 0.0 <= getattr(self, name) < 1.0:
         raise UserError(f"EncoderConfig.{name} must be in [0, 1), got "
                         f"{getattr(self, name)}.")
+    if self.attention not in ATTENTION_KERNELS:
+      raise UserError(f"EncoderConfig.attention must be one of "
+                      f"{ATTENTION_KERNELS}, got {self.attention!r}.")
+    if self.attention == "fused" and self.attention_dropout_rate:
+      raise UserError(
+          "EncoderConfig.attention='fused' has no attention dropout, but "
+          f"attention_dropout_rate is {self.attention_dropout_rate}; set "
+          "EncoderConfig.attention_dropout_rate = 0.0 or use attention="
+          "'einsum'.")

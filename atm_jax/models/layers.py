@@ -101,17 +101,41 @@ class SelfAttention(nn.Module):
     for name, projected in (("query", query), ("key", key), ("value", value)):
       # Kept for attention distillation when `intermediates` is mutable.
       self.sow("intermediates", f"{name}_states", projected)
+    if cfg.attention == "fused":
+      context = constrain(_fused_attention(query, key, value, mask), head_axes)
+    else:
+      context = constrain(self._einsum_attention(query, key, value, mask),
+                          head_axes)
+    return Projection("blhd,hde->ble", (cfg.num_heads, cfg.head_dim,
+                                         cfg.embed_dim),
+                      ("heads", "kv", "embed"), (cfg.embed_dim,), ("embed",),
+                      dtype, name="out")(context)
+
+  def _einsum_attention(self, query: Array, key: Array, value: Array,
+                        mask: Array) -> Array:
+    cfg = self.config
+    dtype = jnp.dtype(cfg.dtype)
     query = query / jnp.sqrt(cfg.head_dim).astype(dtype)
     scores = jnp.einsum("bqhd,bkhd->bhqk", query, key).astype(jnp.float32)
     scores = jnp.where(mask, scores, NEG_INF)
     probs = jax.nn.softmax(scores, axis=-1).astype(dtype)
     probs = nn.Dropout(cfg.attention_dropout_rate)(
         probs, deterministic=self.deterministic)
-    context = constrain(jnp.einsum("bhqk,bkhd->bqhd", probs, value), head_axes)
-    return Projection("blhd,hde->ble", (cfg.num_heads, cfg.head_dim,
-                                         cfg.embed_dim),
-                      ("heads", "kv", "embed"), (cfg.embed_dim,), ("embed",),
-                      dtype, name="out")(context)
+    return jnp.einsum("bhqk,bkhd->bqhd", probs, value)
+
+
+def _fused_attention(query: Array, key: Array, value: Array,
+                     mask: Array) -> Array:
+  """`jax.nn.dot_product_attention`: cuDNN's fused kernel where it applies (a
+  GPU, 16-bit inputs), XLA's elsewhere. Every query also sees itself, so a
+  padding row is never fully masked (an empty row is undefined in a kernel)."""
+  length = query.shape[1]
+  mask = mask | jnp.eye(length, dtype=bool)[None, None]
+  on_gpu = jax.default_backend() == "gpu"
+  implementation = ("cudnn" if on_gpu and query.dtype in
+                    (jnp.bfloat16, jnp.float16) else "xla")
+  return jax.nn.dot_product_attention(query, key, value, mask=mask,
+                                      implementation=implementation)
 
 
 class FeedForward(nn.Module):

@@ -45,6 +45,8 @@ def test_rejects_non_positive_sizes(field, value):
     ({"dropout_rate": -0.1}, "dropout_rate"),
     ({"attention_dropout_rate": 1.5}, "attention_dropout_rate"),
     ({"attention_dropout_rate": float("nan")}, "attention_dropout_rate"),
+    ({"attention": "flash"}, "attention"),
+    ({"attention": "fused"}, "attention_dropout_rate"),
 ])
 def test_rejects_bad_choices(overrides, field):
   with pytest.raises(UserError, match=field):
