@@ -26,6 +26,7 @@ import jax
 import numpy as np
 from clu import metric_writers
 
+from atm_jax import fs
 from atm_jax import hosts, metrics
 from atm_jax.checkpoints.init_from import find_checkpoint, restore_params
 from atm_jax.data import nlu_views, registry
@@ -47,7 +48,7 @@ def checkpoint_steps(checkpoint_path: str) -> tuple[str, list[int]]:
   checkpoints_dir, latest = find_checkpoint(checkpoint_path)
   if os.path.basename(checkpoint_path.rstrip("/")).isdigit():
     return checkpoints_dir, [latest]
-  steps = sorted(int(name) for name in os.listdir(checkpoints_dir)
+  steps = sorted(int(name) for name in fs.listdir(checkpoints_dir)
                  if name.isdigit())
   return checkpoints_dir, steps
 
@@ -76,22 +77,22 @@ def score_nlu(records: list[dict], labels) -> dict:
 def _write_json(path: str, value) -> None:
   """Atomic: a reader never sees half a metrics file."""
   partial = f"{path}.partial"
-  with open(partial, "w") as f:
+  with fs.open(partial, "w") as f:
     json.dump(value, f, indent=1, sort_keys=True)
-  os.replace(partial, path)
+  fs.replace(partial, path)
 
 
 def _write_predictions(path: str, records: list[dict]) -> None:
-  with open(path, "w") as f:
+  with fs.open(path, "w") as f:
     f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
 def _earlier_views(path: str) -> dict:
   """Views an earlier evaluation of this step wrote, kept when a rerun adds
   others."""
-  if not os.path.exists(path):
+  if not fs.exists(path):
     return {}
-  with open(path) as f:
+  with fs.open(path) as f:
     return json.load(f).get("views", {})
 
 
@@ -107,7 +108,7 @@ class Evaluator:
     self.sequence_length, self.batch_size = sequence_length, batch_size
     self.output_dir = output_dir
     self.views = dict(views or {})  # view name -> task holding its examples
-    os.makedirs(output_dir, exist_ok=True)
+    fs.makedirs(output_dir)
     self.partitioner = Partitioner(create_mesh(MeshConfig()))
     self.abstract, shardings = self.partitioner.abstract_state(
         lambda rng: self.model.init(rng, 1, sequence_length)["params"],
@@ -132,7 +133,7 @@ class Evaluator:
   def is_evaluated(self, step: int) -> bool:
     """Every file this evaluator would write for `step` is there."""
     folders = [self.output_dir] + [self.view_dir(v) for v in self.views]
-    return all(os.path.exists(os.path.join(folder, f"metrics-{step}.json"))
+    return all(fs.exists(os.path.join(folder, f"metrics-{step}.json"))
                for folder in folders)
 
   def predictions(self, params, task: str) -> list[dict]:
@@ -160,7 +161,7 @@ class Evaluator:
     report, records = self.scored(params, self.views[view], step)
     if hosts.is_lead():
       folder = self.view_dir(view)
-      os.makedirs(folder, exist_ok=True)
+      fs.makedirs(folder)
       _write_predictions(os.path.join(folder, f"predictions-{step}.jsonl"),
                          records)
       _write_json(os.path.join(folder, f"metrics-{step}.json"), report)

@@ -18,6 +18,7 @@ import re
 import sys
 from collections.abc import Collection, Mapping, Sequence
 
+from atm_jax import fs
 from atm_jax.cli import run_cleanly
 from atm_jax.errors import UserError
 
@@ -299,7 +300,7 @@ def _semer(gold_intents, predicted_intents, gold_spans,
 
 def _read_metrics(path: str) -> dict:
   try:
-    with open(path, encoding="utf-8") as file:
+    with fs.open(path, encoding="utf-8") as file:
       metrics = json.load(file)
   except OSError as error:
     raise UserError(f"Metrics file {path} cannot be read "

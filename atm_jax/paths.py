@@ -4,14 +4,19 @@ Orbax refuses relative checkpoint paths, and a path read later from another
 working directory (a pipeline stage, a library call) would name other files;
 so the CLIs resolve every path setting against the caller's working directory
 as soon as gin is parsed, and the rest of the code only sees absolute paths.
-Remote paths (`gs://...`) are left as they are.
+Remote paths (`gs://...`) are left as they are, and reached once here, so
+missing credentials or network end the command before any work.
 """
 import os
+import re
 import tempfile
 
 import gin
 
+from atm_jax import fs
 from atm_jax.errors import UserError
+
+_WILDCARD = re.compile(r"[*?\[]")
 
 # The gin macros that hold user-given files, folders or globs.
 PATH_MACROS = (
@@ -51,7 +56,25 @@ def resolve_path_macros() -> dict[str, str]:
       changed[name] = absolute(value)
       with gin.unlock_config():
         gin.bind_parameter(selector, changed[name])
+    if isinstance(value, str) and is_remote(value):
+      check_reachable(value, name)
   return changed
+
+
+def check_reachable(path: str, setting: str) -> None:
+  """One sentence if a remote path's filesystem cannot be asked about it (no
+  credentials, no network, an unknown scheme); whether it exists is left to
+  the code that reads or writes it."""
+  fixed_part = _WILDCARD.split(path, maxsplit=1)[0]
+  probe = fixed_part if fixed_part == path else os.path.dirname(fixed_part)
+  try:
+    fs.exists(probe)
+  except OSError as error:
+    raise UserError(
+        f"{setting} {path} cannot be reached ({error.strerror}); give this "
+        "machine network access and credentials for it (for gs://, "
+        "GOOGLE_APPLICATION_CREDENTIALS or `gcloud auth application-default "
+        "login`), or use a local path.") from error
 
 
 def check_output_macro(name: str) -> None:

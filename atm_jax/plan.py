@@ -15,6 +15,7 @@ import os
 
 from absl import flags
 
+from atm_jax import fs, paths
 from atm_jax import cli
 from atm_jax.planning import buffer_report, fake_devices, hardware
 
@@ -62,8 +63,8 @@ def _run() -> None:
           f"{report_dir}):", *buffer_report.biggest_buffers(report_dir),
           sep="\n  ", flush=True)
   if FLAGS.json:
-    os.makedirs(os.path.dirname(os.path.abspath(FLAGS.json)), exist_ok=True)
-    with open(FLAGS.json, "w") as f:
+    fs.makedirs(os.path.dirname(paths.absolute(FLAGS.json)))
+    with fs.open(FLAGS.json, "w") as f:
       json.dump(plan, f, indent=2)
   report.check_fits(plan)
 

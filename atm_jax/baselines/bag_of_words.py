@@ -26,6 +26,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
+from atm_jax import fs
 from atm_jax import cli, metrics
 from atm_jax.data.nlu_formats import OUTSIDE_TAG, NluExample
 from atm_jax.errors import UserError
@@ -118,9 +119,9 @@ def score(records: Sequence[dict], train: Sequence[NluExample]) -> dict:
 def _write_atomically(path: str, text: str) -> None:
   """A reader never sees half a file."""
   partial = f"{path}.partial"
-  with open(partial, "w", encoding="utf-8") as f:
+  with fs.open(partial, "w", encoding="utf-8") as f:
     f.write(text)
-  os.replace(partial, path)
+  fs.replace(partial, path)
 
 
 def run(data_dir: str, data_format: str, locale: str | None, output_dir: str,
@@ -130,7 +131,7 @@ def run(data_dir: str, data_format: str, locale: str | None, output_dir: str,
   train, examples = read_examples(data_dir, data_format, locale, split)
   records = predict_examples(train, examples)
   report = score(records, train)
-  os.makedirs(output_dir, exist_ok=True)
+  fs.makedirs(output_dir)
   _write_atomically(os.path.join(output_dir, PREDICTIONS_FILE), "".join(
       json.dumps(record, ensure_ascii=False) + "\n" for record in records))
   _write_atomically(os.path.join(output_dir, METRICS_FILE),

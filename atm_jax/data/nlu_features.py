@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from atm_jax import fs
 from atm_jax.data.nlu_formats import OUTSIDE_TAG, NluExample
 from atm_jax.errors import UserError
 from atm_jax.vocab import special_tokens
@@ -70,25 +71,25 @@ def build_labels(examples: Iterable[NluExample]) -> LabelVocab:
 
 def save_labels(labels: LabelVocab, directory: str) -> str:
   """Writes `directory/labels.json` (atomically) and returns its path."""
-  os.makedirs(directory, exist_ok=True)
+  fs.makedirs(directory)
   path = os.path.join(directory, LABELS_FILE)
   partial = path + ".partial"
-  with open(partial, "w", encoding="utf-8") as f:
+  with fs.open(partial, "w", encoding="utf-8") as f:
     json.dump({"intents": list(labels.intents),
                "slot_tags": list(labels.slot_tags)}, f, ensure_ascii=False,
               indent=1)
-  os.replace(partial, path)
+  fs.replace(partial, path)
   return path
 
 
 def load_labels(directory: str) -> LabelVocab:
   """Reads the labels a run saved, so evaluation and resumption keep its ids."""
   path = os.path.join(directory, LABELS_FILE)
-  if not os.path.isfile(path):
+  if not fs.isfile(path):
     raise UserError(f"{path} does not exist; give the directory of a "
                     "fine-tuning run, which saves its labels there.")
   try:
-    with open(path, encoding="utf-8") as f:
+    with fs.open(path, encoding="utf-8") as f:
       saved = json.load(f)
     return LabelVocab(intents=tuple(saved["intents"]),
                       slot_tags=tuple(saved["slot_tags"]))

@@ -17,6 +17,7 @@ import json
 import os
 import re
 
+from atm_jax import fs
 from atm_jax.errors import UserError
 
 OUTSIDE_TAG = "O"
@@ -124,12 +125,12 @@ def parse_annotation(annotation: str, *, split_characters: bool = False
 
 
 def _massive_files(path: str) -> list[str]:
-  if os.path.isfile(path):
+  if fs.isfile(path):
     return [path]
-  if not os.path.isdir(path):
+  if not fs.isdir(path):
     raise UserError(f"MASSIVE data {path} does not exist; give a .jsonl file "
                     "or a folder of them (NLU_DATA_DIR).")
-  files = sorted(os.path.join(path, name) for name in os.listdir(path)
+  files = sorted(os.path.join(path, name) for name in fs.listdir(path)
                  if name.endswith(".jsonl"))
   if not files:
     raise UserError(f"The folder {path} holds no .jsonl file; give the folder "
@@ -168,7 +169,7 @@ def read_massive(path: str) -> dict[str, list[NluExample]]:
   grouped by their `partition` (train, dev, test)."""
   partitions: dict[str, list[NluExample]] = {}
   for file in _massive_files(path):
-    with open(file, encoding="utf-8") as lines:
+    with fs.open(file, encoding="utf-8") as lines:
       for line_number, line in enumerate(lines, start=1):
         if not line.strip():
           continue
@@ -180,10 +181,10 @@ def read_massive(path: str) -> dict[str, list[NluExample]]:
 
 
 def _read_lines(path: str) -> list[str]:
-  if not os.path.isfile(path):
+  if not fs.isfile(path):
     raise UserError(f"{path} does not exist; a JointBERT split folder holds "
                     "seq.in, seq.out and label.")
-  with open(path, encoding="utf-8") as f:
+  with fs.open(path, encoding="utf-8") as f:
     return f.read().splitlines()
 
 
@@ -209,7 +210,7 @@ def read_jointbert(folder: str, split: str) -> list[NluExample]:
   """Examples of `folder/split/{seq.in,seq.out,label}` (SNIPS and ATIS as
   JointBERT ships them); ids are line indices from 0."""
   split_dir = os.path.join(folder, split)
-  if not os.path.isdir(split_dir):
+  if not fs.isdir(split_dir):
     raise UserError(f"The folder {split_dir} does not exist; NLU_DATA_DIR must "
                     "hold train/, dev/ and test/ with seq.in, seq.out, label.")
   names = ("seq.in", "seq.out", "label")

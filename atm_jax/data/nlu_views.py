@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import seqio
 import tensorflow as tf
 
+from atm_jax import fs
 from atm_jax.data import nlu_batches, registry
 from atm_jax.data.nlu_formats import NluExample, read_massive
 from atm_jax.data.spoken_labels import spoken_example
@@ -31,12 +32,12 @@ MASSIVE_PARTITIONS = {"train": "train", "validation": "dev", "test": "test"}
 def massive_folder(data_dir: str) -> str:
   """The folder of MASSIVE's <locale>.jsonl files: NLU_DATA_DIR itself, or the
   folder holding the file it names."""
-  return data_dir if os.path.isdir(data_dir) else os.path.dirname(data_dir)
+  return data_dir if fs.isdir(data_dir) else os.path.dirname(data_dir)
 
 
 def locale_files(folder: str) -> dict[str, str]:
   """Locale -> path of each `<locale>.jsonl` in `folder`."""
-  names = os.listdir(folder) if os.path.isdir(folder) else []
+  names = fs.listdir(folder) if fs.isdir(folder) else []
   return {name[:-len(".jsonl")]: os.path.join(folder, name)
           for name in sorted(names) if name.endswith(".jsonl")}
 

@@ -20,6 +20,7 @@ from typing import Iterable, Iterator, Sequence
 
 import gin
 
+from atm_jax import fs, paths
 from atm_jax import hosts
 from atm_jax.data import spoken_form
 from atm_jax.errors import UserError
@@ -56,7 +57,7 @@ def _converter_fingerprint() -> str:
   for name in sorted(sys.modules):
     module_file = getattr(sys.modules[name], "__file__", None)
     if name.startswith("atm_jax.data.spoken_") and name != __name__ and module_file:
-      with open(module_file, "rb") as f:
+      with fs.open(module_file, "rb") as f:
         digest.update(f.read())
   return digest.hexdigest()[:16]
 
@@ -64,29 +65,29 @@ def _converter_fingerprint() -> str:
 def _cached_path(source: str, language: str, cache_dir: str) -> str:
   """`{cache_dir}/{language}/{name}.{hash of the source path}.txt`: the hash
   keeps two sources with the same name (in other folders) apart."""
-  path_hash = hashlib.sha256(os.path.abspath(source).encode()).hexdigest()[:8]
+  path_hash = hashlib.sha256(paths.absolute(source).encode()).hexdigest()[:8]
   return os.path.join(cache_dir, language,
                       f"{os.path.basename(source)}.{path_hash}.txt")
 
 
 def _source_stamp(source: str, code: str, fingerprint: str) -> dict:
-  stat = os.stat(source)
-  return {"source": os.path.abspath(source), "size": stat.st_size,
-          "mtime_ns": stat.st_mtime_ns, "language": code,
+  size, mtime_ns = fs.size_and_mtime_ns(source)
+  return {"source": paths.absolute(source), "size": size,
+          "mtime_ns": mtime_ns, "language": code,
           "converter": fingerprint}
 
 
 def _is_up_to_date(cached: str, stamp: dict) -> bool:
   try:
-    with open(cached + ".json", encoding="utf-8") as f:
-      return json.load(f) == stamp and os.path.isfile(cached)
+    with fs.open(cached + ".json", encoding="utf-8") as f:
+      return json.load(f) == stamp and fs.isfile(cached)
   except (OSError, ValueError):
     return False
 
 
 def _spoken_lines(source: str, code: str) -> Iterator[str]:
   """Yields the spoken form of each line; errors name the file and line."""
-  with open(source, "rb") as f:
+  with fs.open(source, "rb") as f:
     for line_number, raw in enumerate(f, start=1):
       try:
         text = raw.decode("utf-8").rstrip("\r\n")
@@ -105,13 +106,13 @@ def _write_atomically(path: str, lines: Iterable[str]) -> int:
                            f".{os.path.basename(path)}.tmp-{os.getpid()}")
   count = 0
   try:
-    with open(temporary, "w", encoding="utf-8") as f:
+    with fs.open(temporary, "w", encoding="utf-8") as f:
       for count, line in enumerate(lines, start=1):
         f.write(line + "\n")
-    os.replace(temporary, path)
+    fs.replace(temporary, path)
   finally:
-    if os.path.exists(temporary):
-      os.remove(temporary)
+    if fs.exists(temporary):
+      fs.remove(temporary)
   return count
 
 
@@ -129,13 +130,13 @@ def cache_spoken(files: Sequence[str], language: str, cache_dir: str) -> list[st
   if code is None:
     raise UserError(f"Spoken form has no rules for language {language!r}; "
                     "give its text as written text only.")
-  missing = [path for path in files if not os.path.isfile(path)]
+  missing = [path for path in files if not fs.isfile(path)]
   if missing:
     raise UserError(f"Text file {missing[0]} does not exist; fix the path or "
                     "the glob that produced it.")
   folder = os.path.join(cache_dir, language)
   try:
-    os.makedirs(folder, exist_ok=True)
+    fs.makedirs(folder)
   except OSError as error:
     raise UserError(f"Cannot create the spoken-form cache {folder} "
                     f"({error.strerror}); set a writable cache dir.") from error

@@ -18,6 +18,7 @@ import random
 import string
 from collections.abc import Sequence
 
+from atm_jax import fs, paths
 from atm_jax import cli
 from atm_jax.data import synthetic_nlu
 
@@ -222,8 +223,8 @@ def generate_lines(num_lines: int, seed: int = 0) -> list[str]:
 
 def write_text_file(path: str, num_lines: int, seed: int = 0) -> str:
   """Writes `generate_lines` one per line to `path` (folders created) and returns it."""
-  os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-  with open(path, "w", encoding="utf-8") as f:
+  fs.makedirs(os.path.dirname(paths.absolute(path)))
+  with fs.open(path, "w", encoding="utf-8") as f:
     f.write("\n".join(generate_lines(num_lines, seed)) + "\n")
   return path
 

@@ -18,6 +18,7 @@ import random
 import re
 from collections.abc import Mapping, Sequence
 
+from atm_jax import fs
 from atm_jax.data import synthetic_templates
 from atm_jax.errors import UserError
 
@@ -155,9 +156,9 @@ def _checked_locales(locales: Sequence[str]) -> list[str]:
 
 def _write_lines(path: str, lines: Sequence[str]) -> None:
   """Writes under a temporary name first, so a killed run leaves no half file."""
-  with open(path + ".tmp", "w", encoding="utf-8") as f:
+  with fs.open(path + ".tmp", "w", encoding="utf-8") as f:
     f.writelines(line + "\n" for line in lines)
-  os.replace(path + ".tmp", path)
+  fs.replace(path + ".tmp", path)
 
 
 def write_nlu_dataset(
@@ -173,7 +174,7 @@ def write_nlu_dataset(
   """
   sizes = _checked_sizes(sizes)
   locales = _checked_locales(locales)
-  os.makedirs(os.path.join(out_dir, "unlabelled"), exist_ok=True)
+  fs.makedirs(os.path.join(out_dir, "unlabelled"))
   summary = {}
   for locale in locales:
     records, unlabelled = generate_locale(locale, seed, sizes)

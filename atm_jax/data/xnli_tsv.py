@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 
+from atm_jax import fs
 from atm_jax.errors import UserError
 
 LANGUAGES = ("ar", "bg", "de", "el", "en", "es", "fr", "hi", "ru", "sw", "th",
@@ -43,12 +44,12 @@ def _pair(line: str, where: str) -> XnliPair:
 
 def read_tsv(path: str) -> list[XnliPair]:
   """Every pair of one file; blank lines are skipped, any other bad line stops."""
-  if not os.path.isfile(path):
+  if not fs.isfile(path):
     raise UserError(f"XNLI file {path} does not exist; give the folder holding "
                     "dev/dev-<language>.tsv (and test/, if any) for all 15 "
                     "languages.")
   pairs = []
-  with open(path, encoding="utf-8") as lines:
+  with fs.open(path, encoding="utf-8") as lines:
     for number, line in enumerate(lines, start=1):
       line = line.rstrip("\r\n")
       if line.strip():
@@ -61,11 +62,11 @@ def read_tsv(path: str) -> list[XnliPair]:
 
 def eval_splits(data_dir: str) -> list[str]:
   """The evaluation splits whose folder exists (dev, test)."""
-  if not os.path.isdir(data_dir):
+  if not fs.isdir(data_dir):
     raise UserError(f"XNLI folder {data_dir} does not exist; set it to the "
                     "folder holding dev/ (and test/) with <split>-<language>.tsv.")
   splits = [split for split in EVAL_SPLITS
-            if os.path.isdir(os.path.join(data_dir, split))]
+            if fs.isdir(os.path.join(data_dir, split))]
   if not splits:
     raise UserError(f"XNLI folder {data_dir} has neither dev/ nor test/; lay it "
                     "out as dev/dev-<language>.tsv, test/test-<language>.tsv.")

@@ -1,12 +1,12 @@
 """Where a pipeline's data comes from: generated on the spot, or a folder laid
 out like the public data sets (Tatoeba, MASSIVE, XNLI)."""
 import dataclasses
-import glob
 import json
 import os
 
 import gin
 
+from atm_jax import fs
 from atm_jax.data import synthetic, synthetic_nlu
 from atm_jax.errors import UserError
 
@@ -52,7 +52,7 @@ def shared_data(out_dir: str, data_dir: str = gin.REQUIRED,
   tatoeba = os.path.join(data_dir, "tatoeba", "tatoeba.*")
   massive = os.path.join(data_dir, "massive", f"{locale}.jsonl")
   for pattern, what in ((tatoeba, "Tatoeba text"), (massive, "MASSIVE data")):
-    if not glob.glob(pattern):
+    if not fs.glob(pattern):
       raise UserError(f"DATA_DIR {data_dir!r} has no {what} at {pattern}; set "
                       "DATA_DIR to a folder laid out as tatoeba/, massive/ and "
                       "xnli/.")
@@ -62,7 +62,7 @@ def shared_data(out_dir: str, data_dir: str = gin.REQUIRED,
   return PipelineData(
       public_text_glob=tatoeba, in_domain_glob=in_domain,
       nlu_data_dir=massive, nlu_format="massive", nlu_locale=locale,
-      xnli_dir=xnli if os.path.isdir(xnli) else None,
+      xnli_dir=xnli if fs.isdir(xnli) else None,
       description=(f"{data_dir}: Tatoeba text, {count} MASSIVE {locale} train "
                    f"utterances as unlabelled in-domain text, MASSIVE {locale} "
                    "train/test for fine-tuning, XNLI dev"))
@@ -70,14 +70,14 @@ def shared_data(out_dir: str, data_dir: str = gin.REQUIRED,
 
 def _write_train_utterances(massive_path: str, out_path: str) -> int:
   """The `utt` of every train-partition record, one per line; never labels."""
-  with open(massive_path, encoding="utf-8") as f:
+  with fs.open(massive_path, encoding="utf-8") as f:
     records = [json.loads(line) for line in f if line.strip()]
   lines = [r["utt"] for r in records if r.get("partition") == "train"]
   if not lines:
     raise UserError(f"{massive_path} has no train-partition utterances; point "
                     "DATA_DIR at a MASSIVE file with a train partition.")
-  os.makedirs(os.path.dirname(out_path), exist_ok=True)
-  with open(out_path + ".tmp", "w", encoding="utf-8") as f:
+  fs.makedirs(os.path.dirname(out_path))
+  with fs.open(out_path + ".tmp", "w", encoding="utf-8") as f:
     f.writelines(line + "\n" for line in lines)
-  os.replace(out_path + ".tmp", out_path)
+  fs.replace(out_path + ".tmp", out_path)
   return len(lines)

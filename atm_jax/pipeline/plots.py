@@ -3,6 +3,7 @@ error rates of every fine-tuned model."""
 import json
 import os
 
+from atm_jax import fs
 from atm_jax.pipeline.stages import Stage
 
 
@@ -15,9 +16,9 @@ def read_curve(run_dir: str, split: str = "train",
   run's "loss"."""
   points = {}
   path = os.path.join(run_dir, "metrics.jsonl")
-  if not os.path.exists(path):
+  if not fs.exists(path):
     return [], []
-  with open(path, encoding="utf-8") as f:
+  with fs.open(path, encoding="utf-8") as f:
     for line in f:
       entry = json.loads(line)
       key = next((k for k in keys if k in entry), None)

@@ -3,6 +3,7 @@ rerun skip it, and what the report reads."""
 import json
 import os
 
+from atm_jax import fs
 from atm_jax.errors import UserError
 
 
@@ -15,9 +16,9 @@ def read_record(work_dir: str, stage: str, settings: dict) -> dict | None:
   not finished. A record made with other settings is refused, since its
   results would no longer match the config."""
   path = record_path(work_dir, stage)
-  if not os.path.exists(path):
+  if not fs.exists(path):
     return None
-  with open(path, encoding="utf-8") as f:
+  with fs.open(path, encoding="utf-8") as f:
     record = json.load(f)
   if record["settings"] != settings:
     changed = _first_difference(record["settings"], settings)
@@ -34,10 +35,10 @@ def write_record(work_dir: str, stage: str, settings: dict, result: dict,
   record = {"stage": stage, "settings": settings, "result": result,
             "seconds": round(seconds, 1)}
   path = record_path(work_dir, stage)
-  os.makedirs(os.path.dirname(path), exist_ok=True)
-  with open(path + ".tmp", "w", encoding="utf-8") as f:
+  fs.makedirs(os.path.dirname(path))
+  with fs.open(path + ".tmp", "w", encoding="utf-8") as f:
     json.dump(record, f, indent=2, sort_keys=True)
-  os.replace(path + ".tmp", path)
+  fs.replace(path + ".tmp", path)
   return record
 
 

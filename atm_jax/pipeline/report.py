@@ -5,6 +5,7 @@ import os
 import jax
 import numpy as np
 
+from atm_jax import fs
 from atm_jax.pipeline import comparisons, plots, significance
 from atm_jax.pipeline.config import PipelineConfig
 from atm_jax.pipeline.data_sources import PipelineData
@@ -122,10 +123,10 @@ def write_report(config: PipelineConfig, data: PipelineData,
   if jax.process_index() != 0:
     return report
   report["plots"] = plots.write_plots(work_dir, stages, report)
-  with open(os.path.join(work_dir, "report.json"), "w", encoding="utf-8") as f:
+  with fs.open(os.path.join(work_dir, "report.json"), "w", encoding="utf-8") as f:
     json.dump(report, f, indent=2, sort_keys=True)
   markdown = to_markdown(report)
-  with open(os.path.join(work_dir, "report.md"), "w", encoding="utf-8") as f:
+  with fs.open(os.path.join(work_dir, "report.md"), "w", encoding="utf-8") as f:
     f.write(markdown)
   print(nlu_table(report), flush=True)
   print(f"Report: {os.path.join(work_dir, 'report.md')}", flush=True)

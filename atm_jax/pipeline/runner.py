@@ -6,13 +6,13 @@ import dataclasses
 import functools
 import json
 import os
-import shutil
 import time
 from collections.abc import Sequence
 
 import gin
 import jax
 
+from atm_jax import fs
 from atm_jax import cli, hosts
 from atm_jax.checkpoints.init_from import find_checkpoint
 from atm_jax.cli import bound_value
@@ -63,7 +63,7 @@ class PipelineRunner:
 
   def run(self) -> dict:
     if hosts.is_lead():
-      os.makedirs(self.work_dir, exist_ok=True)
+      fs.makedirs(self.work_dir)
     hosts.barrier("work-dir")
     if self.config.compilation_cache:
       use_compilation_cache(os.path.join(self.work_dir, "compilation_cache"))
@@ -130,8 +130,8 @@ class PipelineRunner:
     run_dir = os.path.join(self.work_dir, "teacher_import")
 
     def work() -> dict:
-      if os.path.isdir(run_dir):  # an import killed before its record
-        shutil.rmtree(run_dir)
+      if fs.isdir(run_dir):  # an import killed before its record
+        fs.rmtree(run_dir)
       config = importer.convert(folder, run_dir)
       return {"path": run_dir, "layers": config.num_layers,
               "embed_dim": config.embed_dim}
@@ -230,7 +230,7 @@ class PipelineRunner:
       split = bound_value("evaluate.split")
       evaluation.evaluate()
     folder = os.path.join(stage.run_dir, "eval", split)
-    with open(os.path.join(folder, f"metrics-{step}.json"),
+    with fs.open(os.path.join(folder, f"metrics-{step}.json"),
               encoding="utf-8") as f:
       result = json.load(f)
     result["predictions"] = os.path.join(folder, f"predictions-{step}.jsonl")
@@ -251,7 +251,7 @@ def _describe(value) -> dict:
 def _last_metrics(run_dir: str) -> dict:
   """The last logged train and validation scalars of a run."""
   last = {}
-  with open(os.path.join(run_dir, "metrics.jsonl"), encoding="utf-8") as f:
+  with fs.open(os.path.join(run_dir, "metrics.jsonl"), encoding="utf-8") as f:
     for line in f:
       entry = json.loads(line)
       split = entry.pop("split")

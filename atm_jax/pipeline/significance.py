@@ -10,11 +10,11 @@ counts of every seed. The interval is the 2.5th to 97.5th percentile of B's
 relative change over the replicates.
 """
 import json
-import os
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from atm_jax import fs
 from atm_jax import metrics
 from atm_jax.errors import UserError
 
@@ -51,10 +51,10 @@ def error_rates(totals: np.ndarray) -> dict[str, np.ndarray]:
 
 def read_predictions(path: str) -> dict[str, dict]:
   """Prediction records by utterance id."""
-  if not os.path.exists(path):
+  if not fs.exists(path):
     raise UserError(f"Predictions file {path} does not exist; evaluate the "
                     "run first (python -m atm_jax.eval).")
-  with open(path, encoding="utf-8") as f:
+  with fs.open(path, encoding="utf-8") as f:
     records = [json.loads(line) for line in f if line.strip()]
   return {str(r["id"]): r for r in records}
 

@@ -9,6 +9,7 @@ import gin
 import jax
 import numpy as np
 
+from atm_jax import fs
 from atm_jax import paths
 from atm_jax.checkpoints.init_from import (checkpoint_params,
                                            find_checkpoint,
@@ -184,10 +185,10 @@ class Trainer:
     if teacher_vocab is None:
       return
     vocabulary = self.task.vocabulary
-    if os.path.isdir(teacher_vocab):
+    if fs.isdir(teacher_vocab):
       same = vocabulary == load_vocabulary(teacher_vocab)
     else:
-      with open(teacher_vocab, "rb") as f:
+      with fs.open(teacher_vocab, "rb") as f:
         same = getattr(vocabulary, "sp_model", None) == f.read()
     if not same:
       name = getattr(vocabulary, "sentencepiece_model_file", None) or getattr(
@@ -321,7 +322,7 @@ def teacher_vocab_path(teacher_checkpoint: str) -> str | None:
   checkpoints_dir, _ = find_checkpoint(teacher_checkpoint)
   vocab_dir = os.path.join(os.path.dirname(checkpoints_dir), "vocab")
   spm_model = os.path.join(vocab_dir, "spm.model")
-  if os.path.exists(spm_model):
+  if fs.exists(spm_model):
     return spm_model
   if vocab_files.descriptor_path(vocab_dir):
     return vocab_dir
@@ -359,7 +360,7 @@ def train(model: Model = gin.REQUIRED,
   refused rerun leaves an existing run's files as they were.
   """
   paths.check_output_folder(config.model_dir, "MODEL_DIR")
-  os.makedirs(config.model_dir, exist_ok=True)
+  fs.makedirs(config.model_dir)
   task = registry.registered(config.task)
   model = model.for_task(task)
   partitioner = Partitioner(create_mesh(mesh or MeshConfig()))
@@ -367,6 +368,6 @@ def train(model: Model = gin.REQUIRED,
                     optimizer or OptimizerConfig())
   prepared = trainer.prepare()
   if jax.process_index() == 0:
-    with open(os.path.join(config.model_dir, "config.gin"), "w") as f:
+    with fs.open(os.path.join(config.model_dir, "config.gin"), "w") as f:
       f.write(gin.config_str())
   return trainer.run(prepared)

@@ -7,6 +7,7 @@ import time
 
 from clu import metric_writers
 
+from atm_jax import fs
 from atm_jax.errors import cause
 
 
@@ -37,7 +38,7 @@ class MetricsWriter:
     self._tensorboard = metric_writers.SummaryWriter(self._tensorboard_dir)
     self._tensorboard_thread = futures.ThreadPoolExecutor(
         max_workers=1, thread_name_prefix="tensorboard")
-    self._jsonl = open(os.path.join(model_dir, "metrics.jsonl"), "a")
+    self._jsonl = fs.open(os.path.join(model_dir, "metrics.jsonl"), "a")
 
   def write(self, step: int, scalars: dict[str, float],
             prefix: str = "train") -> None:

@@ -9,12 +9,12 @@ is kept out of training and measured afterwards: pieces per word, `<unk>` rate
 and byte-fallback rate per language, printed as a table (and as JSON with
 --report). Train a few sizes and compare them to choose one.
 """
-import glob
 import sys
 
 from absl import app
 from absl import flags
 
+from atm_jax import fs
 from atm_jax.errors import UserError
 from atm_jax.vocab import report as vocab_report
 from atm_jax.vocab import vocabulary
@@ -67,7 +67,7 @@ def _train() -> None:
   if _REPORT.value and not _HELD_OUT_EVERY.value:
     raise UserError("--report needs held-out lines to measure, but "
                     "--held_out_every=0 holds out none; set it to 2 or more.")
-  input_files = sorted(glob.glob(_INPUT_GLOB.value))
+  input_files = sorted(fs.glob(_INPUT_GLOB.value))
   if not input_files:
     raise UserError(f"--input_glob={_INPUT_GLOB.value!r} matches no file; give "
                     "a glob of your text files (quote it so the shell keeps it).")

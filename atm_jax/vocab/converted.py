@@ -22,6 +22,7 @@ import numpy as np
 import seqio
 import tensorflow as tf
 
+from atm_jax import fs
 from atm_jax.errors import UserError
 from atm_jax.vocab import special_tokens
 from atm_jax.vocab.files import (DESCRIPTOR, descriptor_path,
@@ -51,7 +52,9 @@ class _SentencePieceBackend:
 
   def __init__(self, path: str, offset: int, unk: int):
     import sentencepiece  # pylint: disable=g-import-not-at-top
-    self.processor = sentencepiece.SentencePieceProcessor(model_file=path)
+    with fs.open(path, "rb") as f:  # read through fs: it may be remote
+      self.processor = sentencepiece.SentencePieceProcessor(
+          model_proto=f.read())
     self.offset, self.unk = offset, unk
     self.pieces = self.processor.GetPieceSize()
     self.unk_piece = self.processor.unk_id()
@@ -80,7 +83,7 @@ class ConvertedVocabulary(seqio.Vocabulary):
     self._descriptor = read_descriptor(found)
     self.tokenizer_file = os.path.join(os.path.dirname(found),
                                        self._descriptor["tokenizer_file"])
-    if not os.path.isfile(self.tokenizer_file):
+    if not fs.isfile(self.tokenizer_file):
       raise UserError(f"{self.tokenizer_file}, named by {found}, is missing; "
                       "convert the checkpoint again.")
     hf_ids = np.arange(self._descriptor["size"], dtype=np.int32)
@@ -147,7 +150,7 @@ class ConvertedVocabulary(seqio.Vocabulary):
     """Equal for the same tokenizer file and id map, wherever they lie."""
     digest = hashlib.sha256(json.dumps(self._descriptor,
                                        sort_keys=True).encode())
-    with open(self.tokenizer_file, "rb") as f:
+    with fs.open(self.tokenizer_file, "rb") as f:
       digest.update(f.read())
     return digest.hexdigest()
 

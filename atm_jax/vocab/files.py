@@ -9,6 +9,7 @@ import os
 
 import numpy as np
 
+from atm_jax import fs
 from atm_jax.errors import UserError
 
 DESCRIPTOR = "vocabulary.json"
@@ -18,9 +19,9 @@ BACKENDS = ("tokenizers", "sentencepiece")
 
 def descriptor_path(path: str) -> str | None:
   """The descriptor that `path` (a vocab dir or the descriptor) names, if any."""
-  if os.path.isdir(path):
+  if fs.isdir(path):
     path = os.path.join(path, DESCRIPTOR)
-  if os.path.basename(path) == DESCRIPTOR and os.path.isfile(path):
+  if os.path.basename(path) == DESCRIPTOR and fs.isfile(path):
     return path
   return None
 
@@ -40,14 +41,14 @@ def write_descriptor(vocab_dir: str, backend: str, tokenizer_file: str,
                 "moved": moved, "piece_offset": piece_offset,
                 "piece_unk": piece_unk}
   path = os.path.join(vocab_dir, DESCRIPTOR)
-  with open(path, "w", encoding="utf-8") as f:
+  with fs.open(path, "w", encoding="utf-8") as f:
     json.dump(descriptor, f, indent=0)
   return path
 
 
 def read_descriptor(path: str) -> dict:
   try:
-    with open(path, encoding="utf-8") as f:
+    with fs.open(path, encoding="utf-8") as f:
       descriptor = json.load(f)
     if descriptor["format"] != FORMAT or descriptor["backend"] not in BACKENDS:
       raise ValueError(f"format {descriptor['format']!r}, backend "

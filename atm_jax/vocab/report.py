@@ -15,7 +15,9 @@ from typing import Mapping, Sequence
 
 import sentencepiece as spm
 
+from atm_jax import fs, paths
 from atm_jax.errors import UserError
+from atm_jax.vocab.vocabulary import load_processor
 
 # The row that sums every language.
 ALL_LANGUAGES = "all"
@@ -65,7 +67,7 @@ def _fit(processor: spm.SentencePieceProcessor, lines: Sequence[str]) -> Languag
 def measure(model_path: str,
             lines_by_language: Mapping[str, Sequence[str]]) -> dict[str, LanguageFit]:
   """Fit of the vocabulary per language, plus the `all` row summing them."""
-  processor = spm.SentencePieceProcessor(model_file=model_path)
+  processor = load_processor(model_path)
   fits = {language: _fit(processor, lines)
           for language, lines in lines_by_language.items()}
   fits[ALL_LANGUAGES] = sum(fits.values(), LanguageFit(0, 0, 0, 0, 0))
@@ -84,18 +86,18 @@ def format_table(fits: Mapping[str, LanguageFit]) -> str:
 
 def write_json(fits: Mapping[str, LanguageFit], model_path: str, path: str) -> None:
   """Writes the report atomically, so a reader never sees half of it."""
-  vocab_size = spm.SentencePieceProcessor(model_file=model_path).GetPieceSize()
-  report = {"vocabulary": os.path.abspath(model_path), "vocab_size": vocab_size,
+  vocab_size = load_processor(model_path).GetPieceSize()
+  report = {"vocabulary": paths.absolute(model_path), "vocab_size": vocab_size,
             "languages": {language: fit.as_dict() for language, fit in fits.items()}}
   temporary = f"{path}.tmp-{os.getpid()}"
   try:
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(temporary, "w", encoding="utf-8") as f:
+    fs.makedirs(os.path.dirname(paths.absolute(path)))
+    with fs.open(temporary, "w", encoding="utf-8") as f:
       json.dump(report, f, indent=2)
-    os.replace(temporary, path)
+    fs.replace(temporary, path)
   except OSError as error:
     raise UserError(f"Cannot write the vocabulary report to {path} "
                     f"({error.strerror}); give a writable --report path.") from error
   finally:
-    if os.path.exists(temporary):
-      os.remove(temporary)
+    if fs.exists(temporary):
+      fs.remove(temporary)

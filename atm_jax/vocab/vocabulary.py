@@ -12,7 +12,6 @@ from its name (`language_regex`).
 """
 from __future__ import annotations
 
-import glob
 import os
 import random
 import re
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Iterator, Mapping, Sequence
 import gin
 import sentencepiece as spm
 
+from atm_jax import fs, paths
 from atm_jax.errors import UserError
 from atm_jax.vocab import files as vocab_files
 from atm_jax.vocab import special_tokens
@@ -114,7 +114,7 @@ def _numbered_lines(files: Sequence[str]) -> Iterator[tuple[int, bytes]]:
   """Non-blank lines of the files, in order, numbered from 0 across them."""
   number = 0
   for path in files:
-    with open(path, "rb") as f:
+    with fs.open(path, "rb") as f:
       for line in f:
         if line.strip():
           yield number, line.rstrip(b"\r\n")
@@ -139,7 +139,7 @@ def _training_line_count(num_lines: int, held_out_every: int) -> int:
 
 def count_text_lines(path: str) -> int:
   """Non-blank lines: what the language shares and the progress line count."""
-  with open(path, "rb") as f:
+  with fs.open(path, "rb") as f:
     return sum(1 for line in f if line.strip())
 
 
@@ -163,7 +163,7 @@ def _check_training_input(input_files: Sequence[str], output_path: str,
   if not input_files:
     raise UserError("No text files were given to train the vocabulary on; "
                     "pass at least one file.")
-  missing = [path for path in input_files if not os.path.isfile(path)]
+  missing = [path for path in input_files if not fs.isfile(path)]
   if missing:
     raise UserError(f"Text file {missing[0]} does not exist; fix the path or "
                     "the glob that produced it.")
@@ -196,7 +196,7 @@ def _write_drawn_lines(groups: Mapping[str, Sequence[str]],
   `draw % available` of them once more, chosen by selection sampling (exact
   count, one pass, nothing held in memory, fixed by the seed)."""
   rng = random.Random(seed)
-  with open(output_file, "wb") as out:
+  with fs.open(output_file, "wb") as out:
     for language, files in groups.items():
       available, draw = plan[language]
       if not available:
@@ -289,12 +289,15 @@ def train_sentencepiece(
   groups = files_by_language(input_files, language_regex)
   plan = _lines_to_draw(groups, file_line_counts, held_out_every, alpha,
                         max_sentences)
-  output_dir = os.path.dirname(os.path.abspath(output_path))
-  os.makedirs(output_dir, exist_ok=True)
+  output_dir = os.path.dirname(paths.absolute(output_path))
+  fs.makedirs(output_dir)
   print(_progress_message(vocab_size, file_line_counts, groups, plan, alpha),
         end="", flush=True)
   start = time.monotonic()
-  with tempfile.TemporaryDirectory(dir=output_dir, prefix=".spm-train-") as tmp:
+  # SentencePiece writes local files: next to the output when it is local (so
+  # the rename is atomic), in the machine's temporary folder when it is not.
+  local_dir = None if fs.is_remote(output_dir) else output_dir
+  with tempfile.TemporaryDirectory(dir=local_dir, prefix=".spm-train-") as tmp:
     tmp_prefix = os.path.join(tmp, "spm")
     training_file = os.path.join(tmp, "drawn.txt")
     _write_drawn_lines(groups, plan, held_out_every, seed, training_file)
@@ -304,8 +307,8 @@ def train_sentencepiece(
     except RuntimeError as error:
       print(" failed.", flush=True)
       raise _training_error(error, vocab_size, input_files) from error
-    os.replace(tmp_prefix + ".vocab", output_path[:-len(".model")] + ".vocab")
-    os.replace(tmp_prefix + ".model", output_path)
+    fs.replace(tmp_prefix + ".vocab", output_path[:-len(".model")] + ".vocab")
+    fs.replace(tmp_prefix + ".model", output_path)
   print(f" done in {time.monotonic() - start:.1f} s.", flush=True)
   return output_path
 
@@ -315,12 +318,11 @@ def check_vocabulary(path: str) -> None:
   or the vocabulary of a checkpoint imported by atm_jax.convert.hf."""
   if vocab_files.descriptor_path(path):  # a run's vocab/ or vocabulary.json
     return
-  if not os.path.isfile(path):
+  if not fs.isfile(path):
     raise UserError(f"Vocabulary file {path} does not exist; fix the path or "
                     "train one with `python -m atm_jax.vocab`.")
-  processor = spm.SentencePieceProcessor()
   try:
-    processor.Load(path)
+    processor = load_processor(path)
   except (OSError, RuntimeError) as error:
     raise UserError(f"{path} is not a SentencePiece model ({error}); give the "
                     ".model file written by `python -m atm_jax.vocab`.") from error
@@ -330,6 +332,13 @@ def check_vocabulary(path: str) -> None:
         f"{path} was not trained by atm_jax.vocab; atm_jax needs the special "
         f"pieces at ids {_SPECIAL_IDS} but this model has {found}, so train a "
         "new one with `python -m atm_jax.vocab`.")
+
+
+def load_processor(path: str) -> spm.SentencePieceProcessor:
+  """A SentencePiece model read through `fs` (SentencePiece itself reads
+  local files only)."""
+  with fs.open(path, "rb") as f:
+    return spm.SentencePieceProcessor(model_proto=f.read())
 
 
 def _pieces_at(processor: spm.SentencePieceProcessor) -> dict[str, int]:
@@ -369,8 +378,8 @@ def ensure_vocabulary(
     check_vocabulary(vocab_path)
     return vocab_path
   vocab_path = os.path.join(model_dir, "vocab", "spm.model")
-  if not os.path.exists(vocab_path):
-    input_files = sorted(glob.glob(text_glob))
+  if not fs.exists(vocab_path):
+    input_files = sorted(fs.glob(text_glob))
     if not input_files:
       raise UserError(f"TEXT_GLOB {text_glob!r} matches no file, so no vocabulary "
                       "can be trained; set TEXT_GLOB to your text files or give "
