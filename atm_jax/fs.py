@@ -29,6 +29,13 @@ def is_remote(path: str | os.PathLike) -> bool:
   return _SCHEME in os.fspath(path)
 
 
+def absolute(path: str) -> str:
+  """`path` against the working directory (`~` expanded); remote unchanged."""
+  if is_remote(path):
+    return path
+  return os.path.abspath(os.path.expanduser(path))
+
+
 def _gfile():
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   return tf.io.gfile

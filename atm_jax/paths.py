@@ -27,15 +27,8 @@ PATH_MACROS = (
 )
 
 
-def is_remote(path: str) -> bool:
-  return "://" in path
-
-
-def absolute(path: str) -> str:
-  """`path` against the working directory (`~` expanded); remote unchanged."""
-  if is_remote(path):
-    return path
-  return os.path.abspath(os.path.expanduser(path))
+absolute = fs.absolute
+is_remote = fs.is_remote
 
 
 def resolve_path_macros() -> dict[str, str]:

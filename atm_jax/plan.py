@@ -15,7 +15,7 @@ import os
 
 from absl import flags
 
-from atm_jax import fs, paths
+from atm_jax import fs
 from atm_jax import cli
 from atm_jax.planning import buffer_report, fake_devices, hardware
 
@@ -63,7 +63,7 @@ def _run() -> None:
           f"{report_dir}):", *buffer_report.biggest_buffers(report_dir),
           sep="\n  ", flush=True)
   if FLAGS.json:
-    fs.makedirs(os.path.dirname(paths.absolute(FLAGS.json)))
+    fs.makedirs(os.path.dirname(fs.absolute(FLAGS.json)))
     with fs.open(FLAGS.json, "w") as f:
       json.dump(plan, f, indent=2)
   report.check_fits(plan)

@@ -20,7 +20,7 @@ from typing import Iterable, Iterator, Sequence
 
 import gin
 
-from atm_jax import fs, paths
+from atm_jax import fs
 from atm_jax import hosts
 from atm_jax.data import spoken_form
 from atm_jax.errors import UserError
@@ -65,14 +65,14 @@ def _converter_fingerprint() -> str:
 def _cached_path(source: str, language: str, cache_dir: str) -> str:
   """`{cache_dir}/{language}/{name}.{hash of the source path}.txt`: the hash
   keeps two sources with the same name (in other folders) apart."""
-  path_hash = hashlib.sha256(paths.absolute(source).encode()).hexdigest()[:8]
+  path_hash = hashlib.sha256(fs.absolute(source).encode()).hexdigest()[:8]
   return os.path.join(cache_dir, language,
                       f"{os.path.basename(source)}.{path_hash}.txt")
 
 
 def _source_stamp(source: str, code: str, fingerprint: str) -> dict:
   size, mtime_ns = fs.size_and_mtime_ns(source)
-  return {"source": paths.absolute(source), "size": size,
+  return {"source": fs.absolute(source), "size": size,
           "mtime_ns": mtime_ns, "language": code,
           "converter": fingerprint}
 

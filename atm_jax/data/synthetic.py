@@ -18,7 +18,7 @@ import random
 import string
 from collections.abc import Sequence
 
-from atm_jax import fs, paths
+from atm_jax import fs
 from atm_jax import cli
 from atm_jax.data import synthetic_nlu
 
@@ -223,7 +223,7 @@ def generate_lines(num_lines: int, seed: int = 0) -> list[str]:
 
 def write_text_file(path: str, num_lines: int, seed: int = 0) -> str:
   """Writes `generate_lines` one per line to `path` (folders created) and returns it."""
-  fs.makedirs(os.path.dirname(paths.absolute(path)))
+  fs.makedirs(os.path.dirname(fs.absolute(path)))
   with fs.open(path, "w", encoding="utf-8") as f:
     f.write("\n".join(generate_lines(num_lines, seed)) + "\n")
   return path

@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 
 import sentencepiece as spm
 
-from atm_jax import fs, paths
+from atm_jax import fs
 from atm_jax.errors import UserError
 from atm_jax.vocab.vocabulary import load_processor
 
@@ -87,11 +87,11 @@ def format_table(fits: Mapping[str, LanguageFit]) -> str:
 def write_json(fits: Mapping[str, LanguageFit], model_path: str, path: str) -> None:
   """Writes the report atomically, so a reader never sees half of it."""
   vocab_size = load_processor(model_path).GetPieceSize()
-  report = {"vocabulary": paths.absolute(model_path), "vocab_size": vocab_size,
+  report = {"vocabulary": fs.absolute(model_path), "vocab_size": vocab_size,
             "languages": {language: fit.as_dict() for language, fit in fits.items()}}
   temporary = f"{path}.tmp-{os.getpid()}"
   try:
-    fs.makedirs(os.path.dirname(paths.absolute(path)))
+    fs.makedirs(os.path.dirname(fs.absolute(path)))
     with fs.open(temporary, "w", encoding="utf-8") as f:
       json.dump(report, f, indent=2)
     fs.replace(temporary, path)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Iterator, Mapping, Sequence
 import gin
 import sentencepiece as spm
 
-from atm_jax import fs, paths
+from atm_jax import fs
 from atm_jax.errors import UserError
 from atm_jax.vocab import files as vocab_files
 from atm_jax.vocab import special_tokens
@@ -289,7 +289,7 @@ def train_sentencepiece(
   groups = files_by_language(input_files, language_regex)
   plan = _lines_to_draw(groups, file_line_counts, held_out_every, alpha,
                         max_sentences)
-  output_dir = os.path.dirname(paths.absolute(output_path))
+  output_dir = os.path.dirname(fs.absolute(output_path))
   fs.makedirs(output_dir)
   print(_progress_message(vocab_size, file_line_counts, groups, plan, alpha),
         end="", flush=True)
