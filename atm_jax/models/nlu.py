@@ -125,10 +125,14 @@ class JointNluModel(Model):
         "weight": examples.sum()}
 
   def predict(self, params, batch) -> dict[str, Array]:
-    """Intent id per row and slot-tag id per word (0 is never predicted)."""
+    """Intent id and its probability per row, and slot-tag id per word (id 0,
+    the label of what training never saw, is never predicted)."""
     intent_logits, slot_logits = self._logits(params, batch,
                                               jax.random.key(0), False)
-    return {"intent": jnp.argmax(intent_logits.at[..., 0].set(-1e9), -1),
+    probabilities = jax.nn.softmax(
+        intent_logits.astype(jnp.float32).at[..., 0].set(-1e9), -1)
+    return {"intent": jnp.argmax(probabilities, -1),
+            "intent_probability": jnp.max(probabilities, -1),
             "slot_ids": jnp.argmax(slot_logits.at[..., 0].set(-1e9), -1)}
 
 

@@ -88,6 +88,19 @@ def test_the_finetuned_run_evaluates(converted, nlu_data, finetuned):
   assert report["num_examples"] == 24
   assert 0.0 <= report["intent_accuracy"] <= 1.0
 
+  # atm_jax.predict on the same run (the imported WordPiece vocabulary)
+  # gives the intents eval scored.
+  with open(os.path.join(model_dir, "eval", "test",
+                         f"predictions-{STEPS}.jsonl")) as f:
+    scored = [json.loads(line) for line in f]
+  predicted = subprocess.run(
+      [sys.executable, "-m", "atm_jax.predict", f"--run={model_dir}"],
+      input="".join(r["text"] + "\n" for r in scored), cwd=ROOT,
+      capture_output=True, text=True, timeout=600)
+  assert predicted.returncode == 0, predicted.stderr[-3000:]
+  assert [json.loads(line)["intent"] for line in predicted.stdout.splitlines()
+          ] == [r["predicted_intent"] for r in scored]
+
 
 def _distill(converted, tmp_path, vocab_path, *extra):
   text = tmp_path / "text.txt"

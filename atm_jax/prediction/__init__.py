@@ -1,0 +1,1 @@
+"""Raw utterances in, intents and slots out, from a fine-tuned run."""

@@ -1,0 +1,180 @@
+"""Intent and slots of raw utterances from a fine-tuned NLU run.
+
+Everything comes from the run folder: its config.gin (the model and its
+shape), labels.json (the heads' labels), the vocabulary its config names and
+a checkpoint. The task's data is not read: predicting needs none of it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterator, Sequence
+
+import gin
+import jax
+import numpy as np
+
+from atm_jax import cli, fs
+from atm_jax import configurables  # noqa: F401  (registers gin names)
+from atm_jax.checkpoints.init_from import find_checkpoint, restore_params
+from atm_jax.data import nlu_features
+from atm_jax.data.nlu_formats import CHARACTER_LOCALES, NluExample
+from atm_jax.errors import UserError
+from atm_jax.models.nlu import JointNluModel
+from atm_jax.partitioning.mesh import MeshConfig, create_mesh
+from atm_jax.partitioning.partitioner import Partitioner
+from atm_jax.prediction.inputs import Utterance, split_words
+from atm_jax.vocab.vocabulary import load_vocabulary
+
+INPUT_FEATURES = ("tokens", "segment_ids", "positions", "word_positions")
+
+
+def _run_config(run_dir: str) -> str:
+  path = os.path.join(run_dir, "config.gin")
+  if not fs.isfile(path):
+    raise UserError(f"{run_dir} holds no config.gin, so it is not an atm_jax "
+                    "run; give the MODEL_DIR of a fine-tuning run.")
+  return path
+
+
+def _nlu_model(run_dir: str) -> JointNluModel:
+  """The run's model, refused in one sentence unless it has NLU heads (read
+  from the binding's name, before anything is built)."""
+  try:
+    reference = gin.get_bindings("evaluate", resolve_references=False).get(
+        "model")
+  except ValueError:
+    reference = None
+  name = getattr(getattr(reference, "configurable", None), "name", None)
+  if name != JointNluModel.__name__:
+    raise UserError(f"{run_dir} is not an intent and slot run (its config.gin "
+                    f"evaluates {name or 'no fine-tuned model'}); give the "
+                    "MODEL_DIR of a run fine-tuned with "
+                    "gin_configs/runs/finetune_nlu.gin.")
+  return gin.get_bindings("evaluate")["model"]
+
+
+@dataclasses.dataclass
+class Prediction:
+  """One utterance's intent and slots, as `atm_jax.predict` prints them."""
+
+  utterance: Utterance
+  intent: str
+  intent_score: float
+  tags: tuple[str, ...]
+
+  def as_dict(self) -> dict:
+    return {"text": self.utterance.text, "intent": self.intent,
+            "intent_score": round(self.intent_score, 6),
+            "slots": slot_spans(self.utterance, self.tags)}
+
+
+def slot_spans(utterance: Utterance, tags: Sequence[str]) -> list[dict]:
+  """BIO tags as slots: their name, text, first and last word, and the
+  [start, end) character offsets of that text in the utterance. An `I-`
+  tag that does not continue its slot starts one, as seqeval reads it."""
+  spans: list[dict] = []
+  for index, tag in enumerate(tags):
+    if tag == "O":
+      continue
+    name = tag[2:]
+    if (tag.startswith("I-") and spans and spans[-1]["slot"] == name
+        and spans[-1]["last_word"] == index - 1):
+      spans[-1]["last_word"] = index
+      continue
+    spans.append({"slot": name, "first_word": index, "last_word": index})
+  for span in spans:
+    start = utterance.spans[span["first_word"]][0]
+    end = utterance.spans[span["last_word"]][1]
+    span.update(text=utterance.text[start:end], start=start, end=end)
+  return [{key: span[key] for key in ("slot", "text", "start", "end",
+                                      "first_word", "last_word")}
+          for span in spans]
+
+
+class NluPredictor:
+  """A fine-tuned run, loaded once, that labels batches of utterances."""
+
+  def __init__(self, run_dir: str, step: int | None = None,
+               bindings: Sequence[str] = ()):
+    cli.parse_gin([_run_config(run_dir)], list(bindings))
+    model = _nlu_model(run_dir)
+    evaluate = gin.get_bindings("evaluate")
+    task = gin.get_bindings("register_nlu_task")
+    self.labels = nlu_features.load_labels(run_dir)
+    self.model = dataclasses.replace(
+        model, num_intents=len(self.labels.intents),
+        num_slot_tags=len(self.labels.slot_tags))
+    self.sequence_length = int(evaluate["sequence_length"])
+    self.by_character = task.get("locale") in CHARACTER_LOCALES
+    vocabulary = load_vocabulary(task["vocab_path"])
+    self._pieces = {}
+    self._encode = vocabulary.encode
+    self.step, self.params, self.partitioner = self._restore(run_dir, step)
+    self._predict = jax.jit(self.model.predict,
+                            out_shardings=self.partitioner.replicated())
+    self.truncated = 0
+
+  def _restore(self, run_dir: str, step: int | None):
+    checkpoints_dir, latest = find_checkpoint(run_dir)
+    step = latest if step is None else step
+    step_dir = os.path.join(checkpoints_dir, str(step))
+    if not fs.isdir(step_dir):
+      raise UserError(f"{run_dir} has no checkpoint step {step} (the latest "
+                      f"is {latest}); give --step of a saved step or leave "
+                      "it out for the latest.")
+    partitioner = Partitioner(create_mesh(MeshConfig()))
+    abstract, _ = partitioner.abstract_state(
+        lambda rng: self.model.init(rng, 1, self.sequence_length)["params"],
+        jax.random.key(0))
+    return step, restore_params(step_dir, abstract), partitioner
+
+  def pieces_of(self, word: str) -> tuple[int, ...]:
+    if word not in self._pieces:
+      self._pieces[word] = tuple(self._encode(word))
+    return self._pieces[word]
+
+  def _inputs(self, utterances: Sequence[Utterance], rows: int
+              ) -> tuple[dict, list[int]]:
+    """Model inputs of the utterances, padded with empty rows to `rows`, and
+    how many words of each fit in the maximum length."""
+    arrays = {name: np.zeros((rows, self.sequence_length), np.int32)
+              for name in INPUT_FEATURES}
+    kept = []
+    for row, utterance in enumerate(utterances):
+      example = NluExample(words=utterance.words,
+                           tags=("O",) * len(utterance.words),
+                           intent=self.labels.intents[0])
+      encoded = nlu_features.encode_example(example, self.pieces_of,
+                                            self.labels, self.sequence_length)
+      self.truncated += int(encoded["dropped_words"] > 0)
+      kept.append(len(utterance.words) - int(encoded["dropped_words"]))
+      for name in INPUT_FEATURES:
+        arrays[name][row] = encoded[name]
+    return arrays, kept
+
+  def predict(self, texts: Sequence[str], batch_size: int = 64
+              ) -> Iterator[Prediction]:
+    """Predictions in input order, `batch_size` utterances a call."""
+    divisor = self.partitioner.batch_divisor
+    rows = -(-batch_size // divisor) * divisor
+    for start in range(0, len(texts), batch_size):
+      utterances = [split_words(text, characters=self.by_character)
+                    for text in texts[start:start + batch_size]]
+      inputs, kept = self._inputs(utterances, rows)
+      with self.partitioner.activate():
+        predicted = jax.device_get(self._predict(
+            self.params, self.partitioner.global_batch(inputs)))
+      yield from self._decode(utterances, kept, predicted)
+
+  def _decode(self, utterances: Sequence[Utterance], kept: Sequence[int],
+              predicted: dict) -> Iterator[Prediction]:
+    for row, utterance in enumerate(utterances):
+      tags = [self.labels.slot_tags[i]
+              for i in predicted["slot_ids"][row][:kept[row]]]
+      # Words past the maximum length were not seen: no slot.
+      tags += ["O"] * (len(utterance.words) - len(tags))
+      intent = int(predicted["intent"][row])
+      yield Prediction(utterance, self.labels.intents[intent],
+                       float(predicted["intent_probability"][row]),
+                       tuple(tags))
