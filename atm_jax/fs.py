@@ -20,9 +20,11 @@ import glob as local_glob
 import io
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 _SCHEME = "://"
+T = TypeVar("T")
 
 
 def is_remote(path: str | os.PathLike) -> bool:
@@ -61,57 +63,56 @@ def _message(error: Exception) -> str:
   return text.splitlines()[0] if text else type(error).__name__
 
 
-def exists(path: str) -> bool:
+def _either(path: str, local: Callable[[], T],
+            remote: Callable[[Any], T]) -> T:
+  """`local()` for a local path; else `remote(tf.io.gfile)`, its errors
+  turned into `OSError`s."""
   if not is_remote(path):
-    return os.path.exists(path)
+    return local()
   with _as_os_error(path):
-    return _gfile().exists(path)
+    return remote(_gfile())
+
+
+def exists(path: str) -> bool:
+  return _either(path, lambda: os.path.exists(path),
+                 lambda gfile: gfile.exists(path))
 
 
 def isdir(path: str) -> bool:
-  if not is_remote(path):
-    return os.path.isdir(path)
-  with _as_os_error(path):
-    return _gfile().isdir(path)
+  return _either(path, lambda: os.path.isdir(path),
+                 lambda gfile: gfile.isdir(path))
 
 
 def isfile(path: str) -> bool:
-  if not is_remote(path):
-    return os.path.isfile(path)
-  return exists(path) and not isdir(path)
+  return _either(path, lambda: os.path.isfile(path),
+                 lambda gfile: gfile.exists(path) and not gfile.isdir(path))
 
 
 def glob(pattern: str) -> list[str]:
   """Sorted matches of a shell pattern."""
-  if not is_remote(pattern):
-    return sorted(local_glob.glob(pattern))
-  with _as_os_error(pattern):
-    return sorted(_gfile().glob(pattern))
+  return sorted(_either(pattern, lambda: local_glob.glob(pattern),
+                        lambda gfile: gfile.glob(pattern)))
 
 
 def listdir(path: str) -> list[str]:
   """Entry names, without the trailing `/` some filesystems add to folders."""
-  if not is_remote(path):
-    return os.listdir(path)
-  with _as_os_error(path):
-    return [name.rstrip("/") for name in _gfile().listdir(path)]
+  return _either(path, lambda: os.listdir(path),
+                 lambda gfile: [name.rstrip("/")
+                                for name in gfile.listdir(path)])
 
 
 def makedirs(path: str) -> None:
   """The folder and its parents; nothing if it is there."""
-  if not is_remote(path):
-    os.makedirs(path, exist_ok=True)
-    return
-  with _as_os_error(path):
-    _gfile().makedirs(path)
+  _either(path, lambda: os.makedirs(path, exist_ok=True),
+          lambda gfile: gfile.makedirs(path))
 
 
 def remove(path: str) -> None:
-  if not is_remote(path):
-    os.remove(path)
-    return
-  with _as_os_error(path):
-    _gfile().remove(path)
+  _either(path, lambda: os.remove(path), lambda gfile: gfile.remove(path))
+
+
+def rmtree(path: str) -> None:
+  _either(path, lambda: shutil.rmtree(path), lambda gfile: gfile.rmtree(path))
 
 
 def replace(source: str, target: str) -> None:
@@ -128,28 +129,20 @@ def replace(source: str, target: str) -> None:
       _gfile().remove(source)
 
 
-def rmtree(path: str) -> None:
-  if not is_remote(path):
-    shutil.rmtree(path)
-    return
-  with _as_os_error(path):
-    _gfile().rmtree(path)
-
-
 def size_and_mtime_ns(path: str) -> tuple[int, int]:
-  if not is_remote(path):
+  def local() -> tuple[int, int]:
     stat = os.stat(path)
     return stat.st_size, stat.st_mtime_ns
-  with _as_os_error(path):
-    stat = _gfile().stat(path)
+
+  def remote(gfile) -> tuple[int, int]:
+    stat = gfile.stat(path)
     return stat.length, stat.mtime_nsec
+
+  return _either(path, local, remote)
 
 
 def getmtime(path: str) -> float:
-  if not is_remote(path):
-    return os.path.getmtime(path)
-  with _as_os_error(path):
-    return _gfile().stat(path).mtime_nsec / 1e9
+  return size_and_mtime_ns(path)[1] / 1e9
 
 
 def open(path: str, mode: str = "r", *, encoding: str | None = None,  # pylint: disable=redefined-builtin

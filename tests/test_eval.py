@@ -49,16 +49,20 @@ def _data_flags(nlu_data):
           f"--gin.VOCAB_PATH='{vocab}'", "--gin.VOCAB_SIZE=400"]
 
 
-@pytest.fixture(scope="module")
-def run_dir(nlu_data, tmp_path_factory):
-  model_dir = str(tmp_path_factory.mktemp("finetune"))
+def finetune(nlu_data, model_dir: str, steps: int, every: int) -> str:
+  """A tiny NLU run of `steps` steps, saved and logged every `every`."""
   result = _command(
       "atm_jax.train", "--gin_file=gin_configs/experiments/finetune_nlu_tiny.gin",
       f"--gin.MODEL_DIR='{model_dir}'", *_data_flags(nlu_data),
-      "--gin.TRAIN_STEPS=30", "--gin.TrainConfig.checkpoint_every=10",
-      "--gin.TrainConfig.eval_every=0", "--gin.TrainConfig.log_every=10")
+      f"--gin.TRAIN_STEPS={steps}", f"--gin.TrainConfig.checkpoint_every={every}",
+      "--gin.TrainConfig.eval_every=0", f"--gin.TrainConfig.log_every={every}")
   assert result.returncode == 0, result.stderr[-3000:]
   return model_dir
+
+
+@pytest.fixture(scope="module")
+def run_dir(nlu_data, tmp_path_factory):
+  return finetune(nlu_data, str(tmp_path_factory.mktemp("finetune")), 30, 10)
 
 
 def _evaluate(nlu_data, checkpoint_path, *extra):

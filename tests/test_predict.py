@@ -10,7 +10,7 @@ import pytest
 
 from atm_jax.errors import UserError
 from atm_jax.prediction import nlu
-from tests.test_eval import _command, _data_flags, _evaluate, nlu_data  # noqa: F401  pylint: disable=unused-import
+from tests.test_eval import _evaluate, finetune, nlu_data  # noqa: F401  pylint: disable=unused-import
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 pytestmark = pytest.mark.slow
@@ -19,13 +19,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def run_dir(nlu_data, tmp_path_factory):  # noqa: F811
   """A tiny run trained long enough to predict slots, scored by eval."""
-  model_dir = str(tmp_path_factory.mktemp("finetune"))
-  result = _command(
-      "atm_jax.train", "--gin_file=gin_configs/experiments/finetune_nlu_tiny.gin",
-      f"--gin.MODEL_DIR='{model_dir}'", *_data_flags(nlu_data),
-      "--gin.TRAIN_STEPS=150", "--gin.TrainConfig.checkpoint_every=50",
-      "--gin.TrainConfig.eval_every=0", "--gin.TrainConfig.log_every=50")
-  assert result.returncode == 0, result.stderr[-3000:]
+  model_dir = finetune(nlu_data, str(tmp_path_factory.mktemp("finetune")),
+                       150, 50)
   evaluated = _evaluate(nlu_data, os.path.join(model_dir, "checkpoints",
                                                "150"))
   assert evaluated.returncode == 0, evaluated.stderr[-3000:]

@@ -7,6 +7,7 @@ a checkpoint. The task's data is not read: predicting needs none of it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from collections.abc import Iterator, Sequence
 
@@ -37,9 +38,9 @@ def _run_config(run_dir: str) -> str:
   return path
 
 
-def _nlu_model(run_dir: str) -> JointNluModel:
-  """The run's model, refused in one sentence unless it has NLU heads (read
-  from the binding's name, before anything is built)."""
+def _check_nlu_run(run_dir: str) -> None:
+  """One sentence unless the run's model has NLU heads (read from the
+  binding's name, before anything is built)."""
   try:
     reference = gin.get_bindings("evaluate", resolve_references=False).get(
         "model")
@@ -51,7 +52,6 @@ def _nlu_model(run_dir: str) -> JointNluModel:
                     f"evaluates {name or 'no fine-tuned model'}); give the "
                     "MODEL_DIR of a run fine-tuned with "
                     "gin_configs/runs/finetune_nlu.gin.")
-  return gin.get_bindings("evaluate")["model"]
 
 
 @dataclasses.dataclass
@@ -98,18 +98,18 @@ class NluPredictor:
   def __init__(self, run_dir: str, step: int | None = None,
                bindings: Sequence[str] = ()):
     cli.parse_gin([_run_config(run_dir)], list(bindings))
-    model = _nlu_model(run_dir)
+    _check_nlu_run(run_dir)
     evaluate = gin.get_bindings("evaluate")
     task = gin.get_bindings("register_nlu_task")
     self.labels = nlu_features.load_labels(run_dir)
     self.model = dataclasses.replace(
-        model, num_intents=len(self.labels.intents),
+        evaluate["model"], num_intents=len(self.labels.intents),
         num_slot_tags=len(self.labels.slot_tags))
     self.sequence_length = int(evaluate["sequence_length"])
     self.by_character = task.get("locale") in CHARACTER_LOCALES
     vocabulary = load_vocabulary(task["vocab_path"])
-    self._pieces = {}
-    self._encode = vocabulary.encode
+    self.pieces_of = functools.lru_cache(maxsize=None)(
+        lambda word: tuple(vocabulary.encode(word)))
     self.step, self.params, self.partitioner = self._restore(run_dir, step)
     self._predict = jax.jit(self.model.predict,
                             out_shardings=self.partitioner.replicated())
@@ -128,11 +128,6 @@ class NluPredictor:
         lambda rng: self.model.init(rng, 1, self.sequence_length)["params"],
         jax.random.key(0))
     return step, restore_params(step_dir, abstract), partitioner
-
-  def pieces_of(self, word: str) -> tuple[int, ...]:
-    if word not in self._pieces:
-      self._pieces[word] = tuple(self._encode(word))
-    return self._pieces[word]
 
   def _inputs(self, utterances: Sequence[Utterance], rows: int
               ) -> tuple[dict, list[int]]:
