@@ -32,6 +32,11 @@ FORBIDDEN = {
 }
 # Leaves import nothing of the project but these.
 LEAVES = {"atm_jax.vocab": ("atm_jax.vocab", "atm_jax.errors", "atm_jax.fs")}
+# Files shipped inside exports, run where neither atm_jax nor JAX is
+# installed: everything they import.
+STANDALONE = {"atm_jax/export/onnx_client.py": (
+    "__future__", "json", "os", "re", "sys", "numpy", "onnxruntime",
+    "sentencepiece")}
 
 
 def _module_name(path: pathlib.Path) -> str:
@@ -77,6 +82,14 @@ def test_leaf_package_imports_only_itself_and_errors(package):
       and name != "atm_jax"  # `from atm_jax import x`: x is checked
       and not any(_within(name, allowed) for allowed in LEAVES[package]))
   assert not broken, broken
+
+
+@pytest.mark.parametrize("path", sorted(STANDALONE))
+def test_standalone_files_import_only_what_they_ship_with(path):
+  allowed = STANDALONE[path]
+  extra = sorted(name for name in _imports(ROOT / path)
+                 if not any(_within(name, prefix) for prefix in allowed))
+  assert not extra, f"{path} imports {extra}"
 
 
 def test_the_rules_see_real_imports():

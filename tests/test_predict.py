@@ -1,5 +1,8 @@
 """`python -m atm_jax.predict` on a fine-tuned run: the intents and slots
-`atm_jax.eval` scores, character offsets, truncation, refusals."""
+`atm_jax.eval` scores, character offsets, truncation, refusals. Then
+`atm_jax.export` of the same run (trained once for both): SavedModel and
+ONNX exports that give predict's answers where neither atm_jax nor JAX can
+be imported."""
 import json
 import os
 import subprocess
@@ -9,6 +12,8 @@ import gin
 import pytest
 
 from atm_jax.errors import UserError
+from atm_jax.export import cli as export_cli
+from atm_jax.export import onnx_model
 from atm_jax.prediction import nlu
 from tests.test_eval import _evaluate, finetune, nlu_data  # noqa: F401  pylint: disable=unused-import
 
@@ -127,3 +132,151 @@ def test_the_command_line_refusals(run_dir, tmp_path):  # noqa: F811
       f"error: {mlm} is not an intent and slot run (its config.gin evaluates "
       "MlmModel); give the MODEL_DIR of a run fine-tuned with "
       "gin_configs/runs/finetune_nlu.gin.")
+
+
+# Exports of the same run.
+
+WITHOUT_ATM_JAX = os.path.join(ROOT, "tests", "export", "without_atm_jax.py")
+SAVED_MODEL_CLIENT = """
+import json, sys
+import tensorflow as tf
+import tensorflow_text  # noqa: F401  (registers the tokenizer's op)
+serve = tf.saved_model.load(sys.argv[1]).signatures["serving_default"]
+texts = [line.rstrip("\\n") for line in sys.stdin]
+out = serve(texts=tf.constant(texts))
+for row in range(len(texts)):
+  words = [w.decode() for w in out["words"][row].numpy() if w]
+  print(json.dumps({"intent": out["intent"][row].numpy().decode(),
+                    "tags": [t.decode() for t in out["slot_tags"][row].numpy()[:len(words)]],
+                    "cut": int(out["words_cut"][row])}))
+loaded = [m for m in sys.modules if m.split(".")[0] in ("jax", "atm_jax")]
+assert not loaded, loaded
+"""
+
+
+@pytest.fixture(scope="module")
+def parity_input(nlu_data, tmp_path_factory):  # noqa: F811
+  """The test split's utterances and one longer than the maximum length."""
+  _, test_rows = _test_split(nlu_data)
+  texts = [r["utt"] for r in test_rows] + [" ".join(["seven"] * 200)]
+  path = tmp_path_factory.mktemp("parity") / "utterances.txt"
+  path.write_text("\n".join(texts) + "\n", encoding="utf-8")
+  return str(path), texts
+
+
+@pytest.fixture(scope="module")
+def expected(run_dir, parity_input):
+  """atm_jax.predict's answers: the reference every export must give."""
+  gin.clear_config()
+  predictor = nlu.NluPredictor(run_dir)
+  answers = [p.as_dict() for p in predictor.predict(parity_input[1])]
+  gin.clear_config()
+  return answers
+
+
+def _outside(script, *args, stdin):
+  return subprocess.run([sys.executable, WITHOUT_ATM_JAX, script, *args],
+                        cwd="/", capture_output=True, text=True, input=stdin,
+                        timeout=600)
+
+
+def _check_parity(spec, texts):
+  parity = spec["parity"]
+  assert parity["utterances"] == len(texts)
+  assert parity["equal_fraction"] >= 0.999, parity
+  assert parity["max_intent_logit_difference"] <= 1e-4, parity
+  assert parity["max_slot_logit_difference"] <= 1e-4, parity
+
+
+def test_saved_model_gives_predicts_answers_without_atm_jax(
+    run_dir, parity_input, expected, tmp_path, clean_gin):
+  path, texts = parity_input
+  output = str(tmp_path / "saved_model")
+  spec = export_cli.export(run_dir, "saved_model", output, parity_input=path)
+  _check_parity(spec, texts)
+  with open(os.path.join(output, "serving.json")) as f:
+    assert json.load(f) == spec
+  script = tmp_path / "serve.py"
+  script.write_text(SAVED_MODEL_CLIENT)
+  served = _outside(str(script), output, stdin="\n".join(texts) + "\n")
+  assert served.returncode == 0, served.stderr[-3000:]
+  rows = [json.loads(line) for line in served.stdout.splitlines()]
+  assert len(rows) == len(texts)
+  for row, want in zip(rows, expected):
+    assert row["intent"] == want["intent"], want["text"]
+    tags = ["O"] * len(row["tags"])
+    for slot in want["slots"]:
+      for word in range(slot["first_word"], slot["last_word"] + 1):
+        tags[word] = slot["slot"]
+    assert [t[2:] if t != "O" else t for t in row["tags"]] == tags
+  assert rows[-1]["cut"] > 0 and rows[-1]["tags"][-1] == "O"
+  assert any(want["slots"] for want in expected)
+
+
+def test_onnx_client_gives_predicts_answers_without_atm_jax(
+    run_dir, parity_input, expected, tmp_path, clean_gin):
+  path, texts = parity_input
+  output = str(tmp_path / "onnx")
+  spec = export_cli.export(run_dir, "onnx", output, parity_input=path)
+  _check_parity(spec, texts)
+  assert sorted(os.listdir(output)) == [
+      "model.onnx", "predict_onnx.py", "serving.json", "spm.model"]
+  served = _outside(os.path.join(output, "predict_onnx.py"), output,
+                    stdin="\n".join(texts) + "\n")
+  assert served.returncode == 0, served.stderr[-3000:]
+  rows = [json.loads(line) for line in served.stdout.splitlines()]
+  assert len(rows) == len(texts)
+  for row, want in zip(rows, expected):
+    assert row["intent_score"] == pytest.approx(want["intent_score"], abs=1e-5)
+    assert dict(row, intent_score=0) == dict(want, intent_score=0)
+
+
+def test_export_refusals_leave_nothing_behind(run_dir, tmp_path, clean_gin,
+                                              monkeypatch):
+  taken = tmp_path / "taken"
+  taken.mkdir()
+  (taken / "keep.txt").write_text("mine")
+  with pytest.raises(UserError, match=f"--output {taken} is not empty; give "
+                     "a new folder or remove that one first"):
+    export_cli.export(run_dir, "onnx", str(taken))
+  assert os.listdir(taken) == ["keep.txt"]
+  with pytest.raises(UserError, match="is not a local folder"):
+    export_cli.export(run_dir, "onnx", "gs://bucket/export")
+
+  mlm = tmp_path / "mlm"
+  mlm.mkdir()
+  (mlm / "config.gin").write_text(
+      "import atm_jax.configurables\nMlmModel.config = @EncoderConfig()\n"
+      "evaluate.model = @MlmModel()\n")
+  with pytest.raises(UserError, match="is not an intent and slot run"):
+    export_cli.export(str(mlm), "saved_model", str(tmp_path / "never"))
+
+  def half_written(predictor, vocabulary_path, folder):
+    del predictor, vocabulary_path
+    (tmp_path / "seen").write_text(folder)
+    with open(os.path.join(folder, "model.onnx"), "wb") as f:
+      f.write(b"half")
+    raise OSError("No space left on device")
+
+  monkeypatch.setattr(onnx_model, "write", half_written)
+  gin.clear_config()
+  with pytest.raises(OSError, match="No space left"):
+    export_cli.export(run_dir, "onnx", str(tmp_path / "out" / "onnx"))
+  assert os.listdir(tmp_path / "out") == []  # neither the export nor its stage
+  assert (tmp_path / "seen").read_text().startswith(
+      str(tmp_path / "out" / ".onnx.partial-"))
+
+
+def test_export_command_line_refusal(run_dir, tmp_path):
+  empty = tmp_path / "empty.txt"
+  empty.write_text("wake me up\n\n")
+  result = subprocess.run(
+      [sys.executable, "-m", "atm_jax.export", f"--run={run_dir}",
+       "--format=onnx", f"--output={tmp_path / 'out'}",
+       f"--parity_input={empty}"],
+      cwd=ROOT, capture_output=True, text=True, timeout=600)
+  assert result.returncode == 2, result.stderr[-2000:]
+  assert "Traceback" not in result.stderr
+  assert result.stderr.strip().splitlines()[-1] == (
+      f"error: Line 2 of {empty} is empty; give one utterance a line.")
+  assert not (tmp_path / "out").exists()

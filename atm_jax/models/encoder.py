@@ -1,4 +1,6 @@
 """RoBERTa-style transformer encoder: embeddings, a stack of blocks, final norm."""
+import dataclasses
+
 import flax.linen as nn
 import jax
 import jax.numpy as jnp
@@ -142,6 +144,19 @@ class Encoder(nn.Module):
 
   def decode(self, hidden: Array) -> Array:
     return self.embeddings.decode(hidden)
+
+
+def unscan_layers(encoder_params, config: EncoderConfig):
+  """(config, params) of the same encoder with its layers unrolled: the
+  stacked `layers` become `layers_0` ... `layers_{n-1}`. Exporters whose
+  tracing cannot follow `nn.scan` with symbolic shapes use it."""
+  if not config.scan_layers:
+    return config, encoder_params
+  params = dict(encoder_params)
+  stacked = params.pop("layers")
+  for i in range(config.num_layers):
+    params[f"layers_{i}"] = jax.tree.map(lambda a, i=i: a[i], stacked)
+  return dataclasses.replace(config, scan_layers=False), params
 
 
 def layer_outputs(intermediates, config: EncoderConfig) -> dict[str, Array]:

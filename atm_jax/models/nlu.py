@@ -127,13 +127,26 @@ class JointNluModel(Model):
   def predict(self, params, batch) -> dict[str, Array]:
     """Intent id and its probability per row, and slot-tag id per word (id 0,
     the label of what training never saw, is never predicted)."""
-    intent_logits, slot_logits = self._logits(params, batch,
-                                              jax.random.key(0), False)
-    probabilities = jax.nn.softmax(
-        intent_logits.astype(jnp.float32).at[..., 0].set(-1e9), -1)
-    return {"intent": jnp.argmax(probabilities, -1),
-            "intent_probability": jnp.max(probabilities, -1),
-            "slot_ids": jnp.argmax(slot_logits.at[..., 0].set(-1e9), -1)}
+    return decide(*self._logits(params, batch, jax.random.key(0), False))
+
+  def serve(self, params, batch) -> dict[str, Array]:
+    """What an exported model returns: `predict`'s decisions and the float32
+    logits they come from."""
+    intent_logits, slot_logits = (
+        x.astype(jnp.float32)
+        for x in self._logits(params, batch, jax.random.key(0), False))
+    return {"intent_logits": intent_logits, "slot_logits": slot_logits,
+            **decide(intent_logits, slot_logits)}
+
+
+def decide(intent_logits: Array, slot_logits: Array) -> dict[str, Array]:
+  """Intent, its probability and slot tags from the logits; label 0 (never
+  seen in training) is never chosen."""
+  probabilities = jax.nn.softmax(
+      intent_logits.astype(jnp.float32).at[..., 0].set(-1e9), -1)
+  return {"intent": jnp.argmax(probabilities, -1),
+          "intent_probability": jnp.max(probabilities, -1),
+          "slot_ids": jnp.argmax(slot_logits.at[..., 0].set(-1e9), -1)}
 
 
 class PairClassifierModule(nn.Module):

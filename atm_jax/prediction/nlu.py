@@ -107,12 +107,14 @@ class NluPredictor:
         num_slot_tags=len(self.labels.slot_tags))
     self.sequence_length = int(evaluate["sequence_length"])
     self.by_character = task.get("locale") in CHARACTER_LOCALES
-    vocabulary = load_vocabulary(task["vocab_path"])
+    self.task_bindings = task
+    self.vocab_path = task["vocab_path"]
+    vocabulary = load_vocabulary(self.vocab_path)
     self.pieces_of = functools.lru_cache(maxsize=None)(
         lambda word: tuple(vocabulary.encode(word)))
     self.step, self.params, self.partitioner = self._restore(run_dir, step)
-    self._predict = jax.jit(self.model.predict,
-                            out_shardings=self.partitioner.replicated())
+    self._serve = jax.jit(self.model.serve,
+                          out_shardings=self.partitioner.replicated())
     self.truncated = 0
 
   def _restore(self, run_dir: str, step: int | None):
@@ -151,6 +153,13 @@ class NluPredictor:
   def predict(self, texts: Sequence[str], batch_size: int = 64
               ) -> Iterator[Prediction]:
     """Predictions in input order, `batch_size` utterances a call."""
+    for utterances, kept, outputs in self.outputs(texts, batch_size):
+      yield from self.decode(utterances, kept, outputs)
+
+  def outputs(self, texts: Sequence[str], batch_size: int = 64
+              ) -> Iterator[tuple[list[Utterance], list[int], dict]]:
+    """Per batch: the utterances, how many words of each fit, and the
+    model's outputs (`JointNluModel.serve`: decisions and logits)."""
     divisor = self.partitioner.batch_divisor
     rows = -(-batch_size // divisor) * divisor
     for start in range(0, len(texts), batch_size):
@@ -158,18 +167,18 @@ class NluPredictor:
                     for text in texts[start:start + batch_size]]
       inputs, kept = self._inputs(utterances, rows)
       with self.partitioner.activate():
-        predicted = jax.device_get(self._predict(
+        outputs = jax.device_get(self._serve(
             self.params, self.partitioner.global_batch(inputs)))
-      yield from self._decode(utterances, kept, predicted)
+      yield utterances, kept, outputs
 
-  def _decode(self, utterances: Sequence[Utterance], kept: Sequence[int],
-              predicted: dict) -> Iterator[Prediction]:
+  def decode(self, utterances: Sequence[Utterance], kept: Sequence[int],
+              outputs: dict) -> Iterator[Prediction]:
     for row, utterance in enumerate(utterances):
       tags = [self.labels.slot_tags[i]
-              for i in predicted["slot_ids"][row][:kept[row]]]
+              for i in outputs["slot_ids"][row][:kept[row]]]
       # Words past the maximum length were not seen: no slot.
       tags += ["O"] * (len(utterance.words) - len(tags))
-      intent = int(predicted["intent"][row])
+      intent = int(outputs["intent"][row])
       yield Prediction(utterance, self.labels.intents[intent],
-                       float(predicted["intent_probability"][row]),
+                       float(outputs["intent_probability"][row]),
                        tuple(tags))
