@@ -31,7 +31,8 @@ demo: $(STAMP)
 	  --gin_file=gin_configs/experiments/pipeline_tiny.gin \
 	  --gin.WORK_DIR="'$(DEMO_DIR)'"
 
-# Speed against Hugging Face PyTorch, distillation overhead, input pipeline;
+# Speed against Hugging Face PyTorch, distillation overhead, input pipeline,
+# serving latency (needs ../shared/data/massive);
 # results in benchmarks/RESULTS.md. torch==2.13.0 must resolve to a CPU wheel
 # (point pip at PyTorch's CPU index where none is on local disk).
 bench: $(STAMP)
@@ -39,6 +40,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/compare_hf.py --models=student_17m,student_85m --batch=16
 	$(PY) benchmarks/distill_step.py --student=student_17m --teacher=student_170m --batch=8 --length=128 --steps=3
 	$(PY) benchmarks/input_pipeline.py --model=tiny --batch=32 --length=128
+	$(PY) benchmarks/serving.py --models=tiny,student_17m --train_steps=60
 
 clean-venv:
 	rm -rf $(VENV)

@@ -129,9 +129,9 @@ def test_the_command_line_refusals(run_dir, tmp_path):  # noqa: F811
   assert refused.returncode == 2, refused.stderr[-2000:]
   assert "Traceback" not in refused.stderr
   assert refused.stderr.strip().splitlines()[-1] == (
-      f"error: {mlm} is not an intent and slot run (its config.gin evaluates "
-      "MlmModel); give the MODEL_DIR of a run fine-tuned with "
-      "gin_configs/runs/finetune_nlu.gin.")
+      f"error: {mlm} is neither an intent and slot run nor an XNLI run (its "
+      "config.gin evaluates MlmModel); give the MODEL_DIR of a run fine-tuned "
+      "with gin_configs/runs/finetune_nlu.gin or finetune_xnli.gin.")
 
 
 # Exports of the same run.

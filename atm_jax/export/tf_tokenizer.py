@@ -52,8 +52,8 @@ class Encoder(tf.Module):
 
   def __call__(self, texts: tf.Tensor) -> tuple[dict, tf.RaggedTensor,
                                                  tf.Tensor]:
-    """(inputs padded to the batch's longest row, the words, how many
-    words of each row fit)."""
+    """(inputs [batch, max_length], the words, how many words of each row
+    fit)."""
     words = split_words(texts, self.characters)
     flat = _pieces_or_unk(self.tokenizer.tokenize(words.flat_values))
     pieces = words.with_flat_values(flat)  # [batch, (words), (pieces)]
@@ -63,9 +63,12 @@ class Encoder(tf.Module):
     kept_pieces = tf.ragged.boolean_mask(pieces, kept)
     body = kept_pieces.merge_dims(1, 2)
     batch = tf.shape(texts, out_type=tf.int64)[0]
+    # Always max_length wide: the model compiles once per batch size instead
+    # of once per (batch size, longest row).
     tokens = tf.concat([
         tf.fill([batch, 1], special_tokens.CLS_ID), body,
-        tf.fill([batch, 1], special_tokens.EOS_ID)], axis=1).to_tensor(0)
+        tf.fill([batch, 1], special_tokens.EOS_ID)], axis=1).to_tensor(
+            0, shape=[None, self.max_length])
     real = tf.cast(tokens > 0, tf.int32)
     positions = tf.cumsum(real, axis=1, exclusive=True) * real
     starts = 1 + tf.ragged.boolean_mask(ends - counts, kept)

@@ -207,5 +207,8 @@ class PairClassifierModel(Model):
                       "weight": examples.sum()}
 
   def predict(self, params, batch) -> dict[str, Array]:
-    logits = self._logits(params, batch, jax.random.key(0), False)
-    return {"label": jnp.argmax(logits, -1)}
+    """Label id per row and its probability."""
+    probabilities = jax.nn.softmax(self._logits(
+        params, batch, jax.random.key(0), False).astype(jnp.float32), -1)
+    return {"label": jnp.argmax(probabilities, -1),
+            "label_probability": jnp.max(probabilities, -1)}

@@ -82,3 +82,18 @@ def read_texts(path: str) -> list[str]:
   if not texts:
     raise UserError(f"Input {path} holds no utterance; give one a line.")
   return texts
+
+
+def read_pairs(path: str) -> list[tuple[str, str]]:
+  """Sentence pairs of the input, one `premise<TAB>hypothesis` a line."""
+  pairs = []
+  for number, line in enumerate(_lines(path), start=1):
+    where = f"Line {number} of {'standard input' if path == '-' else path}"
+    fields = line.split("\t")
+    if len(fields) != 2 or not all(field.strip() for field in fields):
+      raise UserError(f"{where} is not a premise and a hypothesis separated "
+                      "by one tab; give one pair a line.")
+    pairs.append((fields[0], fields[1]))
+  if not pairs:
+    raise UserError(f"Input {path} holds no sentence pair; give one a line.")
+  return pairs

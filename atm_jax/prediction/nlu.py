@@ -8,50 +8,22 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
 from collections.abc import Iterator, Sequence
 
 import gin
 import jax
 import numpy as np
 
-from atm_jax import cli, fs
 from atm_jax import configurables  # noqa: F401  (registers gin names)
-from atm_jax.checkpoints.init_from import find_checkpoint, restore_params
 from atm_jax.data import nlu_features
 from atm_jax.data.nlu_formats import CHARACTER_LOCALES, NluExample
 from atm_jax.errors import UserError
 from atm_jax.models.nlu import JointNluModel
-from atm_jax.partitioning.mesh import MeshConfig, create_mesh
-from atm_jax.partitioning.partitioner import Partitioner
+from atm_jax.prediction import runs
 from atm_jax.prediction.inputs import Utterance, split_words
 from atm_jax.vocab.vocabulary import load_vocabulary
 
 INPUT_FEATURES = ("tokens", "segment_ids", "positions", "word_positions")
-
-
-def _run_config(run_dir: str) -> str:
-  path = os.path.join(run_dir, "config.gin")
-  if not fs.isfile(path):
-    raise UserError(f"{run_dir} holds no config.gin, so it is not an atm_jax "
-                    "run; give the MODEL_DIR of a fine-tuning run.")
-  return path
-
-
-def _check_nlu_run(run_dir: str) -> None:
-  """One sentence unless the run's model has NLU heads (read from the
-  binding's name, before anything is built)."""
-  try:
-    reference = gin.get_bindings("evaluate", resolve_references=False).get(
-        "model")
-  except ValueError:
-    reference = None
-  name = getattr(getattr(reference, "configurable", None), "name", None)
-  if name != JointNluModel.__name__:
-    raise UserError(f"{run_dir} is not an intent and slot run (its config.gin "
-                    f"evaluates {name or 'no fine-tuned model'}); give the "
-                    "MODEL_DIR of a run fine-tuned with "
-                    "gin_configs/runs/finetune_nlu.gin.")
 
 
 @dataclasses.dataclass
@@ -97,8 +69,12 @@ class NluPredictor:
 
   def __init__(self, run_dir: str, step: int | None = None,
                bindings: Sequence[str] = ()):
-    cli.parse_gin([_run_config(run_dir)], list(bindings))
-    _check_nlu_run(run_dir)
+    name = runs.load_config(run_dir, bindings)
+    if name != JointNluModel.__name__:
+      raise UserError(f"{run_dir} is not an intent and slot run (its "
+                      f"config.gin evaluates {name or 'no fine-tuned model'}"
+                      "); give the MODEL_DIR of a run fine-tuned with "
+                      "gin_configs/runs/finetune_nlu.gin.")
     evaluate = gin.get_bindings("evaluate")
     task = gin.get_bindings("register_nlu_task")
     self.labels = nlu_features.load_labels(run_dir)
@@ -112,24 +88,11 @@ class NluPredictor:
     vocabulary = load_vocabulary(self.vocab_path)
     self.pieces_of = functools.lru_cache(maxsize=None)(
         lambda word: tuple(vocabulary.encode(word)))
-    self.step, self.params, self.partitioner = self._restore(run_dir, step)
+    self.step, self.params, self.partitioner = runs.restore(
+        run_dir, step, self.model, self.sequence_length)
     self._serve = jax.jit(self.model.serve,
                           out_shardings=self.partitioner.replicated())
     self.truncated = 0
-
-  def _restore(self, run_dir: str, step: int | None):
-    checkpoints_dir, latest = find_checkpoint(run_dir)
-    step = latest if step is None else step
-    step_dir = os.path.join(checkpoints_dir, str(step))
-    if not fs.isdir(step_dir):
-      raise UserError(f"{run_dir} has no checkpoint step {step} (the latest "
-                      f"is {latest}); give --step of a saved step or leave "
-                      "it out for the latest.")
-    partitioner = Partitioner(create_mesh(MeshConfig()))
-    abstract, _ = partitioner.abstract_state(
-        lambda rng: self.model.init(rng, 1, self.sequence_length)["params"],
-        jax.random.key(0))
-    return step, restore_params(step_dir, abstract), partitioner
 
   def _inputs(self, utterances: Sequence[Utterance], rows: int
               ) -> tuple[dict, list[int]]:
