@@ -99,8 +99,8 @@ def _rows(massive: str) -> list[dict]:
 def _fine_tuned(model: str, work_dir: str, massive: str, steps: int) -> str:
   """A run of `model` fine-tuned from scratch on MASSIVE en-US."""
   run_dir = os.path.join(work_dir, f"nlu_{model}")
-  if os.path.exists(os.path.join(run_dir, "checkpoints", str(steps))):
-    return run_dir
+  if os.path.isdir(os.path.join(run_dir, "checkpoints")):
+    return run_dir  # trained before: reuse its latest checkpoint
   vocab = _vocabulary(work_dir, massive)
   print(f"Fine-tuning {model} for {steps} steps into {run_dir}...", flush=True)
   subprocess.run([
@@ -223,6 +223,9 @@ def _measure(variants: dict, singles: list, batches: list, repeats: int):
     fn(batches[0])
   for _ in range(repeats):
     for name, fn in variants.items():
+      # Let the previous variant's worker threads stop spin-waiting first:
+      # on 2 cores they would take the CPU from this one.
+      time.sleep(0.5)
       latency[name] += [_time(fn, x) for x in singles]
       seconds = sum(_time(fn, x) for x in batches)
       throughput[name].append(len(batches) * FLAGS.batch / seconds)

@@ -2,7 +2,9 @@
 
 The graph takes the four int32 inputs [batch, length] (both dynamic) and
 returns the logits and the decisions; tokenization stays outside, in the
-shipped `predict_onnx.py` (numpy, sentencepiece and onnxruntime only).
+shipped `predict_onnx.py` (numpy, sentencepiece and onnxruntime only). The
+encoder's einsums become MatMuls (`onnx_matmul`), which ONNX Runtime runs
+about twice as fast.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import jax
 import jax.numpy as jnp
 
 from atm_jax import fs
-from atm_jax.export import onnx_client, parity, serving
+from atm_jax.export import onnx_client, onnx_matmul, parity, serving
 from atm_jax.prediction.nlu import INPUT_FEATURES, NluPredictor
 
 MODEL_FILE = "model.onnx"
@@ -56,6 +58,7 @@ def write(predictor: NluPredictor, vocabulary_path: str, folder: str) -> dict:
         graph, [jax.ShapeDtypeStruct(shape, jnp.int32)] * len(INPUT_FEATURES),
         model_name="atm_jax_nlu", input_names=list(INPUT_FEATURES),
         output_names=list(OUTPUTS))
+  proto, rewritten = onnx_matmul.rewrite(proto)
   with fs.open(os.path.join(folder, MODEL_FILE), "wb") as f:
     f.write(proto.SerializeToString())
   with fs.open(vocabulary_path, "rb") as source, fs.open(
@@ -64,6 +67,7 @@ def write(predictor: NluPredictor, vocabulary_path: str, folder: str) -> dict:
   shutil.copyfile(onnx_client.__file__, os.path.join(folder, CLIENT_FILE))
   return {"model": MODEL_FILE, "client": CLIENT_FILE,
           "opset": proto.opset_import[0].version,
+          "einsums_as_matmul": rewritten,
           "inputs": list(INPUT_FEATURES), "outputs": list(OUTPUTS)}
 
 
