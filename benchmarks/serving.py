@@ -43,6 +43,7 @@ import onnxruntime  # noqa: E402
 import torch  # noqa: E402
 import transformers  # noqa: E402
 
+from atm_jax.data import nlu_features  # noqa: E402
 from atm_jax.export import cli as export_cli  # noqa: E402
 from atm_jax.export import onnx_client  # noqa: E402
 from atm_jax.export import saved_model  # noqa: E402
@@ -193,8 +194,9 @@ def _variants(name: str, run_dir: str, folder: str, texts: list[str]):
   jax_model = predictor._serve  # pylint: disable=protected-access
 
   def jax_only(x):
-    padded = {k: np.pad(v, ((0, 0), (0, predictor.sequence_length -
-                                     v.shape[1]))) for k, v in x.items()}
+    width = nlu_features.length_bucket(x["tokens"].shape[1], predictor.sequence_length)
+    padded = {k: np.pad(v, ((0, 0), (0, width - v.shape[1])))
+              for k, v in x.items()}
     with predictor.partitioner.activate():
       return jax.block_until_ready(jax_model(
           predictor.params, predictor.partitioner.global_batch(padded)))

@@ -111,6 +111,17 @@ def _kept_pieces(word_pieces: Sequence[Sequence[int]],
   return kept
 
 
+def length_bucket(longest: int, maximum: int, smallest: int = 16) -> int:
+  """The padded length of a batch whose longest row has `longest` tokens:
+  the next power of two from `smallest`, at most `maximum`. Short
+  utterances then cost a short model call, and the model compiles once per
+  bucket (a handful), not once per length."""
+  width = smallest
+  while width < longest:
+    width *= 2
+  return min(width, maximum)
+
+
 def check_sequence_length(sequence_length: int) -> None:
   if sequence_length < 3:
     raise UserError(f"sequence_length={sequence_length} leaves no room for a "

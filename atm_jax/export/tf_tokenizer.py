@@ -12,6 +12,7 @@ from __future__ import annotations
 import tensorflow as tf
 import tensorflow_text as tf_text
 
+from atm_jax.data.nlu_features import length_bucket
 from atm_jax.vocab import special_tokens
 
 # Python's `str.isspace` characters (what `\\s` matches in `re`), for RE2.
@@ -49,11 +50,14 @@ class Encoder(tf.Module):
         model=sentencepiece_model, out_type=tf.int32)
     self.max_length = max_length
     self.characters = characters
+    self.buckets = tf.constant(sorted({
+        length_bucket(n, max_length) for n in range(1, max_length + 1)}),
+                               tf.int32)
 
   def __call__(self, texts: tf.Tensor) -> tuple[dict, tf.RaggedTensor,
                                                  tf.Tensor]:
-    """(inputs [batch, max_length], the words, how many words of each row
-    fit)."""
+    """(inputs [batch, length bucket], the words, how many words of each
+    row fit)."""
     words = split_words(texts, self.characters)
     flat = _pieces_or_unk(self.tokenizer.tokenize(words.flat_values))
     pieces = words.with_flat_values(flat)  # [batch, (words), (pieces)]
@@ -63,12 +67,16 @@ class Encoder(tf.Module):
     kept_pieces = tf.ragged.boolean_mask(pieces, kept)
     body = kept_pieces.merge_dims(1, 2)
     batch = tf.shape(texts, out_type=tf.int64)[0]
-    # Always max_length wide: the model compiles once per batch size instead
-    # of once per (batch size, longest row).
-    tokens = tf.concat([
+    rows = tf.concat([
         tf.fill([batch, 1], special_tokens.CLS_ID), body,
-        tf.fill([batch, 1], special_tokens.EOS_ID)], axis=1).to_tensor(
-            0, shape=[None, self.max_length])
+        tf.fill([batch, 1], special_tokens.EOS_ID)], axis=1)
+    # Padded to atm_jax.predict's length buckets: the model compiles once per
+    # (batch size, bucket) instead of once per longest row.
+    longest = tf.cast(tf.reduce_max(rows.row_lengths()), tf.int32)
+    width = tf.reduce_min(tf.boolean_mask(self.buckets,
+                                          self.buckets >= longest))
+    tokens = rows.to_tensor(0, shape=tf.stack(
+        [tf.cast(batch, tf.int32), width]))
     real = tf.cast(tokens > 0, tf.int32)
     positions = tf.cumsum(real, axis=1, exclusive=True) * real
     starts = 1 + tf.ragged.boolean_mask(ends - counts, kept)

@@ -96,8 +96,9 @@ class NluPredictor:
 
   def _inputs(self, utterances: Sequence[Utterance], rows: int
               ) -> tuple[dict, list[int]]:
-    """Model inputs of the utterances, padded with empty rows to `rows`, and
-    how many words of each fit in the maximum length."""
+    """Model inputs of the utterances, padded with empty rows to `rows` and
+    to the batch's length bucket, and how many words of each fit in the
+    maximum length."""
     arrays = {name: np.zeros((rows, self.sequence_length), np.int32)
               for name in INPUT_FEATURES}
     kept = []
@@ -111,7 +112,9 @@ class NluPredictor:
       kept.append(len(utterance.words) - int(encoded["dropped_words"]))
       for name in INPUT_FEATURES:
         arrays[name][row] = encoded[name]
-    return arrays, kept
+    width = nlu_features.length_bucket(int(arrays["segment_ids"].sum(1).max()),
+                          self.sequence_length)
+    return {name: array[:, :width] for name, array in arrays.items()}, kept
 
   def predict(self, texts: Sequence[str], batch_size: int = 64
               ) -> Iterator[Prediction]:

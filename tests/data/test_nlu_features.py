@@ -113,3 +113,9 @@ def test_real_sentencepiece_words_start_where_word_positions_say(labels, tmp_pat
   assert any(end - start > 1 for start, end in zip(starts, starts[1:]))
   for word, start, end in zip(words, starts, starts[1:]):
     assert processor.decode(arrays["tokens"][start:end].tolist()) == word
+
+
+def test_length_buckets_are_powers_of_two_up_to_the_maximum():
+  assert [nlu_features.length_bucket(n, 64) for n in (1, 16, 17, 33, 64)] == [
+      16, 16, 32, 64, 64]
+  assert nlu_features.length_bucket(40, 48) == 48
