@@ -147,6 +147,10 @@ def _keep_record(record) -> bool:
   # reports that failure itself, once, as one sentence.
   if record.levelno >= std_logging.ERROR and "/orbax/" in record.pathname:
     return False
+  # gin first looks for an `include`d file as a Python resource and logs an
+  # error when it is not one, then finds it on its search path.
+  if record.pathname.endswith(os.path.join("gin", "resource_reader.py")):
+    return False
   return not any(text in record.getMessage() for text in _SILENCED)
 
 
@@ -155,6 +159,7 @@ def quiet_libraries() -> None:
   os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
   logging.set_verbosity(logging.WARNING)
   logging.get_absl_logger().addFilter(_keep_record)
+  std_logging.getLogger().addFilter(_keep_record)  # gin logs on the root
 
 
 def show_usage(doc: str | None) -> None:
