@@ -44,7 +44,7 @@ import torch  # noqa: E402
 import transformers  # noqa: E402
 
 from atm_jax.data import nlu_features  # noqa: E402
-from atm_jax.export import cli as export_cli  # noqa: E402
+from atm_jax.export import exporter  # noqa: E402
 from atm_jax.export import onnx_client  # noqa: E402
 from atm_jax.export import saved_model  # noqa: E402
 from atm_jax.prediction import inputs, nlu  # noqa: E402
@@ -172,9 +172,9 @@ def _variants(name: str, run_dir: str, folder: str, texts: list[str]):
   parity = os.path.join(folder, "parity.txt")
   with open(parity, "w", encoding="utf-8") as f:
     f.write("\n".join(texts[:100]) + "\n")
-  for export_format in export_cli.FORMATS:
+  for export_format in exporter.FORMATS:
     gin.clear_config()
-    export_cli.export(run_dir, export_format,
+    exporter.export(run_dir, export_format,
                       os.path.join(folder, f"{name}_{export_format}"),
                       parity_input=parity)
   gin.clear_config()

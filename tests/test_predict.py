@@ -12,7 +12,7 @@ import gin
 import pytest
 
 from atm_jax.errors import UserError
-from atm_jax.export import cli as export_cli
+from atm_jax.export import exporter
 from atm_jax.export import onnx_model
 from atm_jax.prediction import nlu
 from tests.test_eval import _evaluate, finetune, nlu_data  # noqa: F401  pylint: disable=unused-import
@@ -192,7 +192,7 @@ def test_saved_model_gives_predicts_answers_without_atm_jax(
     run_dir, parity_input, expected, tmp_path, clean_gin):
   path, texts = parity_input
   output = str(tmp_path / "saved_model")
-  spec = export_cli.export(run_dir, "saved_model", output, parity_input=path)
+  spec = exporter.export(run_dir, "saved_model", output, parity_input=path)
   _check_parity(spec, texts)
   with open(os.path.join(output, "serving.json")) as f:
     assert json.load(f) == spec
@@ -217,7 +217,7 @@ def test_onnx_client_gives_predicts_answers_without_atm_jax(
     run_dir, parity_input, expected, tmp_path, clean_gin):
   path, texts = parity_input
   output = str(tmp_path / "onnx")
-  spec = export_cli.export(run_dir, "onnx", output, parity_input=path)
+  spec = exporter.export(run_dir, "onnx", output, parity_input=path)
   _check_parity(spec, texts)
   assert sorted(os.listdir(output)) == [
       "model.onnx", "predict_onnx.py", "serving.json", "spm.model"]
@@ -238,10 +238,10 @@ def test_export_refusals_leave_nothing_behind(run_dir, tmp_path, clean_gin,
   (taken / "keep.txt").write_text("mine")
   with pytest.raises(UserError, match=f"--output {taken} is not empty; give "
                      "a new folder or remove that one first"):
-    export_cli.export(run_dir, "onnx", str(taken))
+    exporter.export(run_dir, "onnx", str(taken))
   assert os.listdir(taken) == ["keep.txt"]
   with pytest.raises(UserError, match="is not a local folder"):
-    export_cli.export(run_dir, "onnx", "gs://bucket/export")
+    exporter.export(run_dir, "onnx", "gs://bucket/export")
 
   mlm = tmp_path / "mlm"
   mlm.mkdir()
@@ -249,7 +249,7 @@ def test_export_refusals_leave_nothing_behind(run_dir, tmp_path, clean_gin,
       "import atm_jax.configurables\nMlmModel.config = @EncoderConfig()\n"
       "evaluate.model = @MlmModel()\n")
   with pytest.raises(UserError, match="is not an intent and slot run"):
-    export_cli.export(str(mlm), "saved_model", str(tmp_path / "never"))
+    exporter.export(str(mlm), "saved_model", str(tmp_path / "never"))
 
   def half_written(predictor, vocabulary_path, folder):
     del predictor, vocabulary_path
@@ -261,7 +261,7 @@ def test_export_refusals_leave_nothing_behind(run_dir, tmp_path, clean_gin,
   monkeypatch.setattr(onnx_model, "write", half_written)
   gin.clear_config()
   with pytest.raises(OSError, match="No space left"):
-    export_cli.export(run_dir, "onnx", str(tmp_path / "out" / "onnx"))
+    exporter.export(run_dir, "onnx", str(tmp_path / "out" / "onnx"))
   assert os.listdir(tmp_path / "out") == []  # neither the export nor its stage
   assert (tmp_path / "seen").read_text().startswith(
       str(tmp_path / "out" / ".onnx.partial-"))
