@@ -11,14 +11,19 @@ import pytest
 
 from atm_jax.data.synthetic_nlu import write_nlu_dataset
 from atm_jax.vocab.vocabulary import train_sentencepiece
+from tests.xla_flags import xla_flags
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 pytestmark = pytest.mark.slow
 
 
-def _command(module, *args):
+def _command(module, *args, devices: int | None = None):
+  """`python -m module args`; on `devices` fake CPU devices when given
+  (the suite's 8 otherwise)."""
+  env = None if devices is None else dict(os.environ,
+                                          XLA_FLAGS=xla_flags(devices))
   return subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT,
-                        capture_output=True, text=True, timeout=600)
+                        capture_output=True, text=True, timeout=600, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +54,8 @@ def _data_flags(nlu_data):
           f"--gin.VOCAB_PATH='{vocab}'", "--gin.VOCAB_SIZE=400"]
 
 
-def finetune(nlu_data, model_dir: str, steps: int, every: int) -> str:
+def finetune(nlu_data, model_dir: str, steps: int, every: int,
+             devices: int | None = None) -> str:
   """A tiny NLU run of `steps` steps, saved and logged every `every`."""
   result = _command(
       "atm_jax.train", "--gin_file=gin_configs/experiments/finetune_nlu_tiny.gin",
@@ -65,12 +71,12 @@ def run_dir(nlu_data, tmp_path_factory):
   return finetune(nlu_data, str(tmp_path_factory.mktemp("finetune")), 30, 10)
 
 
-def _evaluate(nlu_data, checkpoint_path, *extra):
+def _evaluate(nlu_data, checkpoint_path, *extra, devices: int | None = None):
   return _command(
       "atm_jax.eval", "--gin_file=gin_configs/experiments/finetune_nlu_tiny.gin",
       "--gin_file=gin_configs/runs/eval.gin",
       f"--gin.CHECKPOINT_PATH='{checkpoint_path}'", *_data_flags(nlu_data),
-      *extra)
+      *extra, devices=devices)
 
 
 def test_every_checkpoint_is_evaluated_once(nlu_data, run_dir):

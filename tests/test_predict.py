@@ -23,11 +23,13 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def run_dir(nlu_data, tmp_path_factory):  # noqa: F811
-  """A tiny run trained long enough to predict slots, scored by eval."""
+  """A tiny run trained long enough to predict slots, scored by eval; on
+  one device, as sharding is not what these tests are about (and eight fake
+  devices on two loaded cores once stalled a collective past XLA's limit)."""
   model_dir = finetune(nlu_data, str(tmp_path_factory.mktemp("finetune")),
-                       150, 50)
+                       150, 50, devices=1)
   evaluated = _evaluate(nlu_data, os.path.join(model_dir, "checkpoints",
-                                               "150"))
+                                               "150"), devices=1)
   assert evaluated.returncode == 0, evaluated.stderr[-3000:]
   return model_dir
 

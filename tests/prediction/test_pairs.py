@@ -9,6 +9,7 @@ import pytest
 
 from atm_jax.data import synthetic, xnli_tsv
 from atm_jax.vocab import vocabulary
+from tests.xla_flags import xla_flags
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -16,9 +17,11 @@ pytestmark = pytest.mark.slow
 
 
 def _command(module, *args, stdin=None):
+  # One device: sharding is not what these tests are about.
   return subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT,
                         capture_output=True, text=True, input=stdin,
-                        timeout=600)
+                        timeout=600, env=dict(os.environ,
+                                              XLA_FLAGS=xla_flags(1)))
 
 
 CUES = ("yes", "maybe", "no")  # the hypothesis word that gives the label
