@@ -182,13 +182,16 @@ class Checkpointer:
 
   def _check_free_space(self, step: int, state: Any) -> None:
     """Refuses a save that cannot fit before writing any of it: a disk that
-    fills up half-way makes TensorStore fail in many threads at once. The
-    previous step's size on disk is the estimate, else the arrays' bytes."""
+    fills up half-way makes TensorStore fail in many threads at once (and
+    their late callbacks print tracebacks). The previous step's size on disk
+    is the estimate, else the arrays' bytes, with a margin for what else the
+    run writes meanwhile (metrics, summaries)."""
     if "://" in self.directory:
       return
     latest = self._manager.latest_step()
-    needed = (integrity.folder_bytes(self._step_dir(latest))
-              if latest is not None else _tree_bytes(state))
+    needed = int(_FREE_SPACE_MARGIN * (
+        integrity.folder_bytes(self._step_dir(latest))
+        if latest is not None else _tree_bytes(state)))
     free = shutil.disk_usage(self.directory).free
     if free < needed:
       raise self._save_failed(step, OSError(
@@ -358,3 +361,5 @@ def _mib(size: int) -> str:
 
 
 _TMP_SUFFIX = ".orbax-checkpoint-tmp"
+# Free space a save needs, as a multiple of its estimated size.
+_FREE_SPACE_MARGIN = 1.25
