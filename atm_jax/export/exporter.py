@@ -70,7 +70,7 @@ def _parity_texts(predictor, parity_input: str | None
   task = predictor.task_bindings
   try:
     test = nlu_tasks.read_splits(task["data_dir"], task["data_format"],
-                           task.get("locale"))["test"]
+                                 task.get("locale"))["test"]
   except (UserError, OSError) as error:
     raise UserError(f"The run's test split cannot be read for the parity "
                     f"check ({error}); give --parity_input=FILE of "
@@ -119,7 +119,6 @@ def export(run: str, export_format: str, output: str, *,
            batch_size: int = 64, bindings: Sequence[str] = ()) -> dict:
   """Writes the export of `run` into the new folder `output`; returns its
   serving.json."""
-
   if export_format not in FORMATS:
     raise UserError(f"--format {export_format!r} is not one of "
                     f"{', '.join(FORMATS)}; give one of them.")
