@@ -17,7 +17,6 @@ import numpy as np
 from atm_jax import configurables  # noqa: F401  (registers gin names)
 from atm_jax.data import nlu_features
 from atm_jax.data.nlu_formats import CHARACTER_LOCALES, NluExample
-from atm_jax.errors import UserError
 from atm_jax.models.nlu import JointNluModel
 from atm_jax.prediction import runs
 from atm_jax.prediction.inputs import Utterance, split_words
@@ -69,12 +68,8 @@ class NluPredictor:
 
   def __init__(self, run_dir: str, step: int | None = None,
                bindings: Sequence[str] = ()):
-    name = runs.load_config(run_dir, bindings)
-    if name != JointNluModel.__name__:
-      raise UserError(f"{run_dir} is not an intent and slot run (its "
-                      f"config.gin evaluates {name or 'no fine-tuned model'}"
-                      "); give the MODEL_DIR of a run fine-tuned with "
-                      "gin_configs/runs/finetune_nlu.gin.")
+    runs.load_config_of(run_dir, bindings, JointNluModel.__name__,
+                        "an intent and slot", "finetune_nlu.gin")
     evaluate = gin.get_bindings("evaluate")
     task = gin.get_bindings("register_nlu_task")
     self.labels = nlu_features.load_labels(run_dir)

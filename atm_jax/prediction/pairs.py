@@ -13,7 +13,6 @@ import tensorflow as tf
 
 from atm_jax import configurables  # noqa: F401  (registers gin names)
 from atm_jax.data import xnli_tsv
-from atm_jax.errors import UserError
 from atm_jax.models.nlu import PairClassifierModel
 from atm_jax.prediction import runs
 from atm_jax.vocab.vocabulary import load_vocabulary
@@ -39,12 +38,8 @@ class PairPredictor:
 
   def __init__(self, run_dir: str, step: int | None = None,
                bindings: Sequence[str] = ()):
-    name = runs.load_config(run_dir, bindings)
-    if name != PairClassifierModel.__name__:
-      raise UserError(f"{run_dir} is not a sentence-pair (XNLI) run (its "
-                      f"config.gin evaluates {name or 'no fine-tuned model'}"
-                      "); give the MODEL_DIR of a run fine-tuned with "
-                      "gin_configs/runs/finetune_xnli.gin.")
+    runs.load_config_of(run_dir, bindings, PairClassifierModel.__name__,
+                        "a sentence-pair (XNLI)", "finetune_xnli.gin")
     evaluate = gin.get_bindings("evaluate")
     self.model = evaluate["model"]
     self.sequence_length = int(evaluate["sequence_length"])

@@ -35,6 +35,17 @@ def load_config(run_dir: str, bindings: Sequence[str] = ()) -> str | None:
   return getattr(getattr(reference, "configurable", None), "name", None)
 
 
+def load_config_of(run_dir: str, bindings: Sequence[str], model: str,
+                   kind: str, run_file: str) -> None:
+  """`load_config`, refused in one sentence unless the run evaluates
+  `model` (a run of `kind`, fine-tuned with gin_configs/runs/`run_file`)."""
+  name = load_config(run_dir, bindings)
+  if name != model:
+    raise UserError(f"{run_dir} is not {kind} run (its config.gin evaluates "
+                    f"{name or 'no fine-tuned model'}); give the MODEL_DIR of "
+                    f"a run fine-tuned with gin_configs/runs/{run_file}.")
+
+
 def restore(run_dir: str, step: int | None, model, sequence_length: int):
   """(step, params, partitioner): the run's parameters at `step` (the
   latest when None), laid out on this machine's devices."""
