@@ -12,8 +12,14 @@ from collections.abc import Callable, Sequence
 
 from absl import flags, logging
 
-from atm_jax import distributed, paths
+from atm_jax import distributed, host_memory, paths
 from atm_jax.errors import UserError
+
+flags.DEFINE_bool(
+    "reuse_host_memory", True,
+    "Keep the host memory a CPU step frees for the next step (glibc heap, "
+    "synchronous CPU dispatch); see atm_jax/host_memory.py. Off: every step "
+    "maps its temporaries afresh.")
 
 # The repository root: gin files and their `include` paths resolve against
 # it wherever the command is started from (the package is installed with
@@ -179,6 +185,8 @@ def launch(run: Callable[[], object], doc: str | None = None) -> None:
   def main(argv: list[str]) -> None:
     del argv
     quiet_libraries()
+    if flags.FLAGS.reuse_host_memory:
+      host_memory.reuse_freed_memory()
     run_cleanly(run)
 
   quiet_libraries()
