@@ -20,8 +20,6 @@ buffers live in device memory and only the host's CPU client is synchronous.
 import ctypes
 import platform
 
-import jax
-
 # glibc's mallopt parameters (malloc.h).
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_MAX = -4
@@ -39,8 +37,11 @@ def reuse_freed_memory() -> bool:
   """Apply both settings; True if the allocator took them.
 
   Call before the first computation: JAX reads the dispatch setting when it
-  creates its CPU client.
+  creates its CPU client. JAX is imported here, not with the module, so
+  that the CLIs importing this can still set XLA_FLAGS first (the planner's
+  fake devices).
   """
+  import jax  # pylint: disable=g-import-not-at-top
   jax.config.update("jax_cpu_enable_async_dispatch", False)
   libc = _glibc()
   if libc is None:

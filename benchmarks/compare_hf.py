@@ -187,10 +187,11 @@ def machine() -> dict:
 def main(argv):
   del argv
   torch.set_num_threads(os.cpu_count())
+  reuse = train_step.apply_host_memory_flag()
   peak = train_step.matmul_peak_flops()
   results = {"batch": FLAGS.batch, "length": FLAGS.length, "dtype": "float32",
              "steps_per_timing": FLAGS.steps, "repeats": FLAGS.repeats,
-             "machine": machine(),
+             "machine": machine(), "host_memory_reuse": reuse,
              "matmul_peak_tflops": round(peak / 1e12, 4),
              "torch_matmul_peak_tflops": round(torch_matmul_peak() / 1e12, 4),
              "models": [compare(name, peak) for name in FLAGS.models]}

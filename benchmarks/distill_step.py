@@ -65,6 +65,7 @@ def train_step_seconds(model, partitioner, batch, frozen=None) -> float:
 
 def main(argv):
   del argv
+  train_step.apply_host_memory_flag()
   teacher, student = encoder_config(FLAGS.teacher), encoder_config(
       FLAGS.student)
   student = EncoderConfig(**{**student.__dict__,

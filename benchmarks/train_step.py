@@ -19,7 +19,7 @@ import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
-from atm_jax import cli  # noqa: E402
+from atm_jax import cli, host_memory  # noqa: E402
 from atm_jax.models.config import EncoderConfig  # noqa: E402
 from atm_jax.models.masking import MaskingConfig  # noqa: E402
 from atm_jax.models.mlm import MlmModel  # noqa: E402
@@ -91,9 +91,17 @@ def random_batch(partitioner: Partitioner, vocab_size: int, batch: int,
       "positions": np.tile(np.arange(length, dtype=np.int32), (batch, 1))})
 
 
+def apply_host_memory_flag() -> bool:
+  """atm_jax.cli's --reuse_host_memory (on by default, as in atm_jax's
+  commands), before anything is computed; True if applied. It is
+  process-wide: in compare_hf.py PyTorch's step gets it too."""
+  return FLAGS.reuse_host_memory and host_memory.reuse_freed_memory()
+
+
 def mlm_step_from_flags():
   """The flags' model (dropout off) with its state, jitted step and a random
   batch: what every MLM step benchmark times or profiles."""
+  apply_host_memory_flag()
   gin.parse_config_file(os.path.join(cli.PROJECT_ROOT, "gin_configs", "models",
                                      f"{FLAGS.model}.gin"))
   overrides = {"remat_policy": FLAGS.remat} if FLAGS.remat else {}
@@ -140,6 +148,7 @@ def main(argv):
       "seconds_per_step": round(seconds, 4),
       "cpu_seconds_per_step": round(cpu_seconds, 4),
       "load_1min": round(os.getloadavg()[0], 2),
+      "host_memory_reuse": FLAGS.reuse_host_memory,
       "tokens_per_second": round(FLAGS.batch * FLAGS.length / seconds, 1),
       "model_tflops_per_second": round(flops / seconds / 1e12, 4),
       "matmul_peak_tflops": round(peak / 1e12, 4),
