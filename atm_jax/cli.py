@@ -175,9 +175,13 @@ def show_usage(doc: str | None) -> None:
   sys.modules["__main__"].__doc__ = doc
 
 
-def launch(run: Callable[[], object], doc: str | None = None) -> None:
+def launch(run: Callable[[], object], doc: str | None = None, *,
+           runs_steps: bool = True) -> None:
   """Entry point of a gin CLI: quiet libraries, `--gin.X=V` flags, clean
-  errors, `doc` as the --help text; `run` parses gin and does the work."""
+  errors, `doc` as the --help text; `run` parses gin and does the work.
+  A command that `runs_steps` keeps freed host memory for the next step
+  (--reuse_host_memory); the planner, which only compiles, sets XLA's fake
+  devices before JAX starts and must not start it here."""
   from absl import app  # pylint: disable=g-import-not-at-top
   if doc:
     show_usage(doc)
@@ -185,7 +189,7 @@ def launch(run: Callable[[], object], doc: str | None = None) -> None:
   def main(argv: list[str]) -> None:
     del argv
     quiet_libraries()
-    if flags.FLAGS.reuse_host_memory:
+    if runs_steps and flags.FLAGS.reuse_host_memory:
       host_memory.reuse_freed_memory()
     run_cleanly(run)
 

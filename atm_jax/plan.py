@@ -71,7 +71,7 @@ def _run() -> None:
 
 def run() -> None:
   """Console-script entry point."""
-  cli.launch(_run, __doc__)
+  cli.launch(_run, __doc__, runs_steps=False)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import jax.numpy as jnp
 
 from atm_jax.models import layers
 from atm_jax.models.config import EncoderConfig
+from atm_jax.partitioning.vocab_parallel import token_logits, token_lookup
 
 Array = jax.Array
 HIDDEN_AXES = ("activation_batch", "activation_length", "activation_embed")
@@ -18,13 +19,14 @@ _REMAT_POLICIES = {
 }
 
 
-def _lookup(table: Array, ids: Array, rows_axis: str | None = None) -> Array:
-  """Rows of an embedding table for [batch, length] ids.
+def _lookup(table: Array, ids: Array) -> Array:
+  """Rows of a small embedding table (positions, token types) for
+  [batch, length] ids.
 
-  The table's embed axis is gathered first (what FSDP does before using a
+  The whole table is gathered first (what FSDP does before using a
   parameter), so the lookup result can be split over the batch directly.
   """
-  table = layers.constrain(table, (rows_axis, "activation_embed"))
+  table = layers.constrain(table, (None, "activation_embed"))
   return layers.constrain(jnp.take(table, ids, axis=0), HIDDEN_AXES)
 
 
@@ -53,19 +55,18 @@ class Embeddings(nn.Module):
   def __call__(self, tokens: Array, positions: Array,
                token_types: Array | None) -> Array:
     cfg = self.config
-    x = _lookup(self.token_embedding, tokens, "activation_vocab")
+    dtype = jnp.dtype(cfg.dtype)
+    x = token_lookup(self.token_embedding, tokens, dtype).astype(jnp.float32)
     x = x + _lookup(self.position_embedding, positions + cfg.position_offset)
     if cfg.type_vocab_size:
       types = jnp.zeros_like(tokens) if token_types is None else token_types
       x = x + _lookup(self.type_embedding, types)
-    x = self.norm(x.astype(jnp.dtype(cfg.dtype)))
+    x = self.norm(x.astype(dtype))
     return self.dropout(x, deterministic=self.deterministic)
 
   def decode(self, hidden: Array) -> Array:
     """Logits against the (tied) token embedding, in float32."""
-    return jnp.einsum("...e,ve->...v", hidden,
-                      self.token_embedding.astype(hidden.dtype),
-                      preferred_element_type=jnp.float32)
+    return token_logits(hidden, self.token_embedding)
 
 
 class EncoderBlock(nn.Module):

@@ -24,6 +24,12 @@ def constrain(x: Array, axes: Axes) -> Array:
   return nn.with_logical_constraint(x, axes)
 
 
+def cast(x: Array, dtype: jnp.dtype, axes: Axes) -> Array:
+  """A parameter in the compute dtype, cast where it lies: constrained to its
+  own sharding, so the all-gather that follows moves `dtype` bytes."""
+  return constrain(x.astype(dtype), axes)
+
+
 def param(module: nn.Module, name: str, init, shape: Sequence[int],
           axes: Axes) -> Array:
   """A float32 parameter tagged with its logical axis names."""
@@ -66,7 +72,7 @@ class Projection(nn.Module):
     bias = param(self, "bias", nn.initializers.zeros, self.bias_shape,
                  self.bias_axes)
     y = jnp.einsum(self.equation, x.astype(self.dtype),
-                   kernel.astype(self.dtype))
+                   cast(kernel, self.dtype, self.kernel_axes))
     return y + bias.astype(self.dtype)
 
 

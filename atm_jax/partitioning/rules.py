@@ -11,6 +11,7 @@ Rules = tuple[tuple[str, str | tuple[str, ...] | None], ...]
 
 _ACTIVATIONS: Rules = (
     ("activation_batch", ("data", "fsdp")),
+    ("activation_batch", "data"),  # where fsdp splits the logits' vocab
     ("activation_length", None),
     ("activation_embed", None),
     ("activation_heads", "model"),
@@ -40,5 +41,8 @@ def standard_rules() -> Rules:
 
 @gin.configurable
 def fsdp_rules() -> Rules:
-  """As `standard_rules`, plus every parameter's embed axis split over fsdp."""
-  return _ACTIVATIONS + _PARAMETERS + (("embed", "fsdp"),)
+  """As `standard_rules`, plus every parameter's embed axis split over fsdp;
+  the token embedding's vocab axis, and the logits', take fsdp instead."""
+  vocab = ("model", "fsdp")
+  return ((("activation_vocab", vocab),) + _ACTIVATIONS
+          + (("vocab", vocab),) + _PARAMETERS + (("embed", "fsdp"),))

@@ -2,7 +2,8 @@
 
 `jaxpr_matmul_flops` walks the traced step (whole program, every device
 together) and multiplies loop bodies by their trip counts, so rematerialised
-forward passes are included. `model_flops` is the usual analytic estimate:
+forward passes are included, and `shard_map` bodies (one device's shapes) by
+the devices that run them. `model_flops` is the usual analytic estimate:
 6 x non-embedding parameters x tokens, plus attention scores and the MLM
 head; MFU is defined against it. XLA's own `cost_analysis()` is per device
 and counts each while-loop body once (scanned layers, microbatches), so on a
@@ -26,9 +27,19 @@ def _sub_jaxprs(value):
       yield from _sub_jaxprs(item)
 
 
+def _copies(eqn) -> int:
+  """How many devices run the body of `eqn`: a shard_map's is one device's
+  share, run on every device of its manual axes."""
+  if eqn.primitive.name != "shard_map":
+    return 1
+  mesh = eqn.params["mesh"]
+  return math.prod(mesh.shape[a] for a in eqn.params["newly_manual_axes"])
+
+
 def jaxpr_matmul_flops(jaxpr) -> float:
   """2 x multiply-adds of every dot_general; scans times their length, a
-  cond as its most expensive branch, a while loop once."""
+  shard_map times its devices, a cond as its most expensive branch, a while
+  loop once."""
   jaxpr = getattr(jaxpr, "jaxpr", jaxpr)
   total = 0.0
   for eqn in jaxpr.eqns:
@@ -45,7 +56,7 @@ def jaxpr_matmul_flops(jaxpr) -> float:
     if eqn.primitive.name == "cond":
       total += max(inner)
     else:
-      total += sum(inner) * eqn.params.get("length", 1)
+      total += sum(inner) * eqn.params.get("length", 1) * _copies(eqn)
   return total
 
 

@@ -63,6 +63,7 @@ MESHES = {
     "data4_model2": (MeshConfig(data=4, model=2), standard_rules()),
     "fsdp4_model2": (MeshConfig(data=1, fsdp=4, model=2), fsdp_rules()),
     "data2_fsdp2_model2": (MeshConfig(data=2, fsdp=2, model=2), fsdp_rules()),
+    "fsdp8": (MeshConfig(data=1, fsdp=8), fsdp_rules()),
 }
 
 
@@ -128,6 +129,23 @@ def test_fsdp_splits_embed_axis_of_parameters_and_moments(trained):
   assert kernel.addressable_shards[0].data.shape == (2, 32 // 4, 64 // 2)
   adam_nu = state.opt_state[1][0].nu["encoder"]["layers"]["mlp"]["wi"]
   assert _spec(adam_nu["kernel"]) == P(None, "fsdp", "model")
+
+
+@pytest.mark.parametrize("name", ["fsdp4_model2", "data2_fsdp2_model2",
+                                  "fsdp8"])
+def test_fsdp_splits_vocab_axis_of_token_embedding(trained, name):
+  """Rows over model then fsdp, embed whole: a lookup or the output layer
+  gathers rows (or activations) over fsdp, never the table's embed axis."""
+  _, state = trained(name)
+  embedding = state.params["encoder"]["embeddings"]["token_embedding"]
+  assert _spec(embedding) == P(("model", "fsdp"))
+  mesh = embedding.sharding.mesh.shape
+  rows = VOCAB // (mesh["model"] * mesh["fsdp"])
+  assert embedding.addressable_shards[0].data.shape == (rows, 32)
+  assert _spec(state.params["mlm_head"]["output_bias"]) == P(("model",
+                                                              "fsdp"))
+  adam_mu = state.opt_state[1][0].mu["encoder"]["embeddings"]
+  assert _spec(adam_mu["token_embedding"]) == P(("model", "fsdp"))
 
 
 def test_gradient_accumulation_runs_sharded_and_learns():

@@ -103,7 +103,8 @@ def test_largest_arrays_name_their_partition_specs(planned):
   _, _, plan = planned
   largest = plan["largest_arrays"][0]
   assert largest["path"] == "params/encoder/embeddings/token_embedding"
-  assert largest["spec"] == "('model', 'fsdp')"
+  # Rows over model then fsdp (vocab-parallel), embed whole.
+  assert largest["spec"] == "(('model', 'fsdp'), None)"
   assert largest["bytes_per_device"] == 1000 * 64 * 4 // 4
 
 

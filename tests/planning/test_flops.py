@@ -25,6 +25,17 @@ def test_a_cond_counts_its_dearest_branch():
   assert counted == 2 * (2 * 4 * 16 * 16)
 
 
+def test_a_shard_map_counts_its_body_on_every_device():
+  mesh = jax.make_mesh((2, 4), ("data", "fsdp"),
+                       axis_types=(jax.sharding.AxisType.Auto,) * 2)
+  spec = jax.sharding.PartitionSpec(("data", "fsdp"))
+  split = jax.shard_map(lambda x, w: x @ w, mesh=mesh,
+                        in_specs=(spec, jax.sharding.PartitionSpec()),
+                        out_specs=spec)
+  counted = flops.jaxpr_matmul_flops(_jaxpr(split, (64, 32), (32, 16)))
+  assert counted == 2 * 64 * 32 * 16  # 8 devices x their 8 rows
+
+
 def test_gradients_of_a_remat_layer_count_the_recomputed_forward():
   layer = jax.checkpoint(lambda w, x: jnp.tanh(x @ w))
   grad = jax.grad(lambda w, x: layer(w, x).sum())
