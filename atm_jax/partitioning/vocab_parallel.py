@@ -76,11 +76,15 @@ class _Table:
 
   @classmethod
   def active(cls, vocab_size: int) -> "_Table | None":
-    """None without a mesh, or when the rows do not split evenly."""
+    """None without a mesh, when the table is whole on every device (the
+    plain lookup and einsum then fuse best), or when its rows do not split
+    evenly."""
     if jax.sharding.get_abstract_mesh().empty:
       return None
     vocab, embed = _mesh_axes(("vocab", "embed"))
-    return None if vocab_size % _size(vocab) else cls(vocab, embed)
+    if _size(vocab) * _size(embed) == 1 or vocab_size % _size(vocab):
+      return None
+    return cls(vocab, embed)
 
   @property
   def spec(self) -> P:
