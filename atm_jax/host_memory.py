@@ -33,6 +33,11 @@ def _glibc():
   return libc if hasattr(libc, "mallopt") else None
 
 
+def supported() -> bool:
+  """Whether this process's C library takes the settings (glibc)."""
+  return _glibc() is not None
+
+
 def reuse_freed_memory() -> bool:
   """Apply both settings; True if the allocator took them.
 

@@ -1,16 +1,16 @@
 import os
-import platform
 import subprocess
 import sys
 
 import pytest
 
+from atm_jax import host_memory
+
 PROBE = os.path.join(os.path.dirname(__file__), "host_memory_probe.py")
 PAGES_OF_TEMPORARY = 64 * 2**20 // 4096
 
-pytestmark = pytest.mark.skipif(
-    platform.system() != "Linux" or platform.libc_ver()[0] != "glibc",
-    reason="mallopt is glibc's")
+pytestmark = pytest.mark.skipif(not host_memory.supported(),
+                                reason="mallopt is glibc's")
 
 
 def _faults_per_step(mode: str) -> int:
