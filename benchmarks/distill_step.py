@@ -6,9 +6,13 @@ Reports the time of the joint distillation train step, of the teacher's
 forward pass alone and of the student's MLM train step alone, and the ratio
 joint / (teacher forward + student step). 1.0 means the joint step costs
 nothing beyond its parts. Random tokens, dropout off, f32, local devices.
+The three are compiled first, then timed in turn `--repeats` times, so a
+change in the machine's load reaches all three alike; the ratio is taken
+of the medians, and each round's ratio is printed as well.
 """
 import json
 import os
+import statistics
 import time
 
 from absl import app, flags
@@ -30,6 +34,7 @@ import train_step  # noqa: E402
 
 flags.DEFINE_string("student", "tiny", "Student: a gin_configs/models/ name.")
 flags.DEFINE_string("teacher", "student_85m", "Teacher: a models/ name.")
+flags.DEFINE_integer("repeats", 3, "Rounds of the three timings, interleaved.")
 FLAGS = flags.FLAGS
 
 
@@ -41,26 +46,31 @@ def encoder_config(name: str) -> EncoderConfig:
                        attention_dropout_rate=0.0)
 
 
-def seconds_per_call(function, *args) -> float:
+def timed(function, *args):
+  """Compiles `function` (one warm-up call); returns a callable giving
+  the seconds per call over --steps calls."""
   jax.block_until_ready(function(*args))
-  start = time.perf_counter()
-  for _ in range(FLAGS.steps):
-    out = function(*args)
-  jax.block_until_ready(out)
-  return (time.perf_counter() - start) / FLAGS.steps
+
+  def seconds() -> float:
+    start = time.perf_counter()
+    for _ in range(FLAGS.steps):
+      out = function(*args)
+    jax.block_until_ready(out)
+    return (time.perf_counter() - start) / FLAGS.steps
+  return seconds
 
 
-def train_step_seconds(model, partitioner, batch, frozen=None) -> float:
+def train_step_timer(model, partitioner, batch, frozen=None):
   state, step = train_step.jitted_train_step(model, partitioner, FLAGS.batch,
                                              FLAGS.length)
   # Donation consumes the state: keep feeding back the new one.
   holder = [state]
 
   def run(batch, frozen):
-    holder[0], metrics = step(holder[0], batch, frozen)
+    with partitioner.activate():
+      holder[0], metrics = step(holder[0], batch, frozen)
     return metrics
-  with partitioner.activate():
-    return seconds_per_call(run, batch, frozen)
+  return timed(run, batch, frozen)
 
 
 def main(argv):
@@ -83,20 +93,33 @@ def main(argv):
   frozen = jax.jit(lambda r: nn.unbox(distill.frozen_init(
       r, 1, FLAGS.length)["params"]), out_shardings=frozen_shardings)(
           jax.random.key(1))
-  joint = train_step_seconds(distill, partitioner, batch, frozen)
-  alone = train_step_seconds(MlmModel(student, masking_config), partitioner,
-                             batch)
-  with partitioner.activate():
-    teacher_forward = seconds_per_call(
-        jax.jit(lambda p, b: MlmModel(teacher, masking_config).loss(
-            p, b, jax.random.key(0), False)), frozen, batch)
+  timers = {
+      "distill_step_s": train_step_timer(distill, partitioner, batch, frozen),
+      "student_step_s": train_step_timer(MlmModel(student, masking_config),
+                                         partitioner, batch)}
+  teacher_loss = jax.jit(lambda p, b: MlmModel(teacher, masking_config).loss(
+      p, b, jax.random.key(0), False))
+
+  def teacher_forward(params, batch):
+    with partitioner.activate():
+      return teacher_loss(params, batch)
+  timers["teacher_forward_s"] = timed(teacher_forward, frozen, batch)
+  rounds = [{name: timer() for name, timer in timers.items()}
+            for _ in range(FLAGS.repeats)]
+  median = {name: statistics.median(r[name] for r in rounds)
+            for name in timers}
   print(json.dumps({
       "student": FLAGS.student, "teacher": FLAGS.teacher,
-      "batch": FLAGS.batch, "length": FLAGS.length,
-      "distill_step_s": round(joint, 4),
-      "teacher_forward_s": round(teacher_forward, 4),
-      "student_step_s": round(alone, 4),
-      "ratio": round(joint / (teacher_forward + alone), 3)}))
+      "batch": FLAGS.batch, "length": FLAGS.length, "steps": FLAGS.steps,
+      "repeats": FLAGS.repeats, "load_average": os.getloadavg()[0],
+      **{name: round(value, 4) for name, value in median.items()},
+      "ratio": round(_ratio(median), 3),
+      "round_ratios": [round(_ratio(r), 3) for r in rounds]}))
+
+
+def _ratio(times: dict) -> float:
+  return times["distill_step_s"] / (times["teacher_forward_s"]
+                                    + times["student_step_s"])
 
 
 if __name__ == "__main__":

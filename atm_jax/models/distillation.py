@@ -30,7 +30,8 @@ from atm_jax.models.base import Model
 from atm_jax.models.config import EncoderConfig
 from atm_jax.models.encoder import Encoder, layer_outputs
 from atm_jax.models.losses import (attention_relation_kl, cosine_distance,
-                                   soft_cross_entropy, weighted_cross_entropy)
+                                   soft_cross_entropy, top_agreement,
+                                   weighted_cross_entropy)
 from atm_jax.models.mlm import MlmEncoder
 
 Array = jax.Array
@@ -303,9 +304,12 @@ class DistillationModel(Model):
     """((logits, hidden), per-layer states or None) of one model."""
     if not self._layered:
       return module.apply({"params": params}, *inputs, **apply_args), None
+    collections = ["intermediates"]
+    if self.loss_config.attention_weight:
+      collections.append(layers.ATTENTION_STATES)
     outputs, variables = module.apply({"params": params}, *inputs,
-                                      mutable=["intermediates"], **apply_args)
-    return outputs, layer_outputs(variables["intermediates"], config)
+                                      mutable=collections, **apply_args)
+    return outputs, layer_outputs(variables, config)
 
   def loss(self, params, batch: dict[str, Array], rng: Array, train: bool,
            frozen=None) -> tuple[Array, dict[str, Array]]:
@@ -328,9 +332,10 @@ class DistillationModel(Model):
     mlm, correct = weighted_cross_entropy(student_logits, masked.targets,
                                           masked.weights)
     hidden = attention = jnp.zeros((), jnp.float32)
-    if self._layered:
+    if weights_cfg.hidden_weight:
       hidden = self._hidden_loss(params, student_states, teacher_states,
                                  batch["segment_ids"], train)
+    if weights_cfg.attention_weight:
       attention = attention_relation_kl(
           student_states, teacher_states,
           weights_cfg.relation_heads or self.student.num_heads,
@@ -346,8 +351,7 @@ class DistillationModel(Model):
       kd = soft_cross_entropy(student_logits, teacher_logits, masked.weights,
                               weights_cfg.temperature)
       loss_sum += weights_cfg.kd_weight * kd
-      agree = (jnp.argmax(student_logits, -1) ==
-               jnp.argmax(teacher_logits, -1))
+      agree = top_agreement(student_logits, teacher_logits)
       metrics.update(kd=kd, agreement=(agree * masked.weights).sum())
     metrics["loss"] = loss_sum
     return loss_sum, metrics

@@ -117,7 +117,8 @@ class Encoder(nn.Module):
     block = _block_class(cfg)
     if cfg.scan_layers:
       scanned = nn.scan(block,
-                        variable_axes={"params": 0, "intermediates": 0},
+                        variable_axes={"params": 0, "intermediates": 0,
+                                       layers.ATTENTION_STATES: 0},
                         split_rngs={"params": True, "dropout": True},
                         in_axes=nn.broadcast, length=cfg.num_layers,
                         metadata_params={nn.PARTITION_NAME: "layers"})
@@ -160,21 +161,25 @@ def unscan_layers(encoder_params, config: EncoderConfig):
   return dataclasses.replace(config, scan_layers=False), params
 
 
-def layer_outputs(intermediates, config: EncoderConfig) -> dict[str, Array]:
+def layer_outputs(variables, config: EncoderConfig) -> dict[str, Array]:
   """Per-layer values sown by the encoder, stacked as [layers, ...].
 
-  Keys: `hidden` (each block's output) and the attention `query`, `key`,
+  Keys: `hidden` (each block's output, in `intermediates`) and, when
+  `attention_states` was mutable too, the attention `query`, `key` and
   `value` projections; the same whether or not the layers are scanned.
   """
-  encoder = intermediates["encoder"]
-  names = ("hidden", "query", "key", "value")
+  names = ("hidden",)
+  if layers.ATTENTION_STATES in variables:
+    names += ("query", "key", "value")
 
-  def pick(block, name):
+  def pick(block_of, name):
     if name == "hidden":
-      return block["hidden"][0]
-    return block["attention"][f"{name}_states"][0]
+      return block_of("intermediates")["hidden"][0]
+    return block_of(layers.ATTENTION_STATES)["attention"][f"{name}_states"][0]
 
   if config.scan_layers:
-    return {name: pick(encoder["layers"], name) for name in names}
-  blocks = [encoder[f"layers_{i}"] for i in range(config.num_layers)]
+    return {name: pick(lambda c: variables[c]["encoder"]["layers"], name)
+            for name in names}
+  blocks = [lambda c, i=i: variables[c]["encoder"][f"layers_{i}"]
+            for i in range(config.num_layers)]
   return {name: jnp.stack([pick(b, name) for b in blocks]) for name in names}

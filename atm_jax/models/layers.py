@@ -17,6 +17,9 @@ Axes = tuple[str | None, ...]
 
 DENSE_INIT = nn.initializers.normal(stddev=0.02)
 NEG_INF = -1e9
+# The collection the attention projections are sown into: made mutable only
+# when a loss reads them, so other runs do not stack them per layer.
+ATTENTION_STATES = "attention_states"
 
 
 def constrain(x: Array, axes: Axes) -> Array:
@@ -104,9 +107,12 @@ class SelfAttention(nn.Module):
     query = constrain(project_in("query"), head_axes)
     key = constrain(project_in("key"), head_axes)
     value = constrain(project_in("value"), head_axes)
-    for name, projected in (("query", query), ("key", key), ("value", value)):
-      # Kept for attention distillation when `intermediates` is mutable.
-      self.sow("intermediates", f"{name}_states", projected)
+    # Kept for attention distillation when `attention_states` is mutable
+    # (init makes every collection mutable: not there).
+    if not self.is_initializing():
+      for name, projected in (("query", query), ("key", key),
+                              ("value", value)):
+        self.sow(ATTENTION_STATES, f"{name}_states", projected)
     if cfg.attention == "fused":
       context = constrain(_fused_attention(query, key, value, mask), head_axes)
     else:

@@ -3,6 +3,8 @@ and masks: MLM cross entropy, the fine-tuning heads' masked cross entropy,
 and the distillation terms (soft targets, hidden-state cosine, MiniLMv2
 attention relations). Each returns sums, so the trainer can average them
 over the whole batch's `weight`."""
+import functools
+
 import jax
 import jax.numpy as jnp
 
@@ -78,13 +80,62 @@ def class_cross_entropy(logits: Array, labels: Array,
   return (nll * mask).sum(), (correct * mask).sum()
 
 
+@functools.partial(jax.custom_vjp, nondiff_argnums=(2,))
+def _soft_nll(student_logits: Array, teacher_logits: Array,
+              temperature: float) -> Array:
+  """-(softmax(teacher / T) . log_softmax(student / T)) per row; no
+  gradient reaches the teacher."""
+  return _soft_nll_forward(student_logits, teacher_logits, temperature)[0]
+
+
+def _soft_nll_forward(student_logits, teacher_logits, temperature):
+  teacher_probs = jax.nn.softmax(teacher_logits / temperature)
+  scaled = student_logits / temperature
+  top = scaled.max(-1, keepdims=True)
+  exps = jnp.exp(scaled - top)
+  total = exps.sum(-1, keepdims=True)
+  # The teacher's probabilities sum to 1, so the log-softmax's shift
+  # (top + log total) comes out of the dot product whole.
+  nll = (top[..., 0] + jnp.log(total[..., 0])
+         - (teacher_probs * scaled).sum(-1))
+  return nll, (exps / total, teacher_probs)
+
+
+def _soft_nll_backward(temperature, residuals, cotangent):
+  student_probs, teacher_probs = residuals
+  grad = cotangent[..., None] * (student_probs - teacher_probs) / temperature
+  return jax.lax.optimization_barrier(grad), None
+
+
+_soft_nll.defvjp(_soft_nll_forward, _soft_nll_backward)
+
+
 def soft_cross_entropy(student_logits: Array, teacher_logits: Array,
                        weights: Array, temperature: float) -> Array:
-  """Summed T^2-scaled cross entropy of student against teacher softmax."""
-  teacher_probs = jax.nn.softmax(teacher_logits / temperature)
-  student_log_probs = jax.nn.log_softmax(student_logits / temperature)
-  per_position = -(teacher_probs * student_log_probs).sum(-1)
+  """Summed T^2-scaled cross entropy of student against teacher softmax.
+
+  As in `weighted_cross_entropy`, the backward pass reuses the forward's
+  student softmax: over the full vocabulary its exponentials are most of
+  what distillation adds to a small student's step.
+  """
+  per_position = _soft_nll(student_logits.astype(jnp.float32),
+                           teacher_logits.astype(jnp.float32), temperature)
   return (per_position * weights).sum() * temperature**2
+
+
+def top_agreement(student_logits: Array, teacher_logits: Array) -> Array:
+  """1.0 where the teacher's largest logit lies at the student's largest
+  (at one of them, on a tie), per row.
+
+  Two maxima and a masked maximum rather than two argmaxes: XLA:CPU runs
+  argmax's paired (value, index) reduction over a 150,016-piece vocabulary
+  about 3x slower than these three passes.
+  """
+  student_top = student_logits.max(-1, keepdims=True)
+  teacher_at_student_top = jnp.where(student_logits >= student_top,
+                                     teacher_logits, -jnp.inf).max(-1)
+  return (teacher_at_student_top >= teacher_logits.max(-1)).astype(
+      jnp.float32)
 
 
 def cosine_distance(student: Array, teacher: Array, token_mask: Array) -> Array:

@@ -50,3 +50,38 @@ def test_class_cross_entropy_counts_only_real_rows():
   expected = -(float(log_probs[0, 0]) + float(log_probs[1, 2]))
   assert float(nll) == pytest.approx(expected, rel=1e-6)
   assert float(correct) == 1.0  # row 0 right, row 1 wrong, row 2 not counted
+
+
+def test_soft_cross_entropy_value_and_gradient_match_autodiff():
+  """The custom backward pass (the forward's softmax reused) against plain
+  autodiff of softmax and log-softmax, with uneven weights."""
+  rng = np.random.default_rng(3)
+  student = jnp.asarray(rng.normal(size=(2, 3, 50)) * 4, jnp.float32)
+  teacher = jnp.asarray(rng.normal(size=(2, 3, 50)) * 4, jnp.float32)
+  weights = jnp.array([[1.0, 0.0, 1.0], [0.5, 1.0, 1.0]])
+
+  def reference(student, teacher):
+    probs = jax.nn.softmax(teacher / 3.0)
+    log_probs = jax.nn.log_softmax(student / 3.0)
+    return (-(probs * log_probs).sum(-1) * weights).sum() * 9.0
+
+  def ours(student, teacher):
+    return losses.soft_cross_entropy(student, teacher, weights, 3.0)
+
+  assert float(ours(student, teacher)) == pytest.approx(
+      float(reference(student, teacher)), rel=1e-5)
+  np.testing.assert_allclose(jax.grad(ours)(student, teacher),
+                             jax.grad(reference)(student, teacher),
+                             atol=1e-6)
+  assert not np.any(jax.grad(ours, argnums=1)(student, teacher))
+
+
+def test_top_agreement_is_argmax_equality_without_ties():
+  rng = np.random.default_rng(4)
+  student = jnp.asarray(rng.normal(size=(4, 6, 30)), jnp.float32)
+  teacher = jnp.asarray(rng.normal(size=(4, 6, 30)), jnp.float32)
+  teacher = teacher.at[0].set(student[0] * 2)  # rows that agree
+  expected = jnp.argmax(student, -1) == jnp.argmax(teacher, -1)
+  agreement = losses.top_agreement(student, teacher)
+  np.testing.assert_array_equal(agreement, expected.astype(np.float32))
+  assert 6 <= float(agreement.sum()) < 24
