@@ -13,6 +13,26 @@ from atm_jax.models import layers
 Array = jax.Array
 
 
+def _softmax_parts(logits: Array) -> tuple[Array, Array, Array]:
+  """(row max, log partition, softmax) of `logits`, exponentiating once."""
+  top = logits.max(-1)
+  exps = jnp.exp(logits - top[..., None])
+  total = exps.sum(-1)
+  return top, top + jnp.log(total), exps / total[..., None]
+
+
+def _cross_entropy_gradient(cotangent: Array, probs: Array,
+                            target_probs: Array) -> Array:
+  """The logits' gradient of cross entropy against `target_probs`, given
+  the forward's softmax `probs`.
+
+  Written out once: fused into each of the two vocabulary matmuls that
+  read it, XLA:CPU recomputes it inside both at half their speed.
+  """
+  return jax.lax.optimization_barrier(
+      cotangent[..., None] * (probs - target_probs))
+
+
 @jax.custom_vjp
 def _target_nll(logits: Array, targets: Array) -> tuple[Array, Array]:
   """(-log softmax(logits)[target], 1.0 where the target logit is largest)."""
@@ -20,23 +40,18 @@ def _target_nll(logits: Array, targets: Array) -> tuple[Array, Array]:
 
 
 def _target_nll_forward(logits, targets):
-  top = logits.max(-1, keepdims=True)
-  exps = jnp.exp(logits - top)
-  total = exps.sum(-1, keepdims=True)
+  top, log_partition, probs = _softmax_parts(logits)
   is_target = jnp.arange(logits.shape[-1]) == targets[..., None]
   target_logit = jnp.where(is_target, logits, 0.0).sum(-1)
-  nll = top[..., 0] + jnp.log(total[..., 0]) - target_logit
-  correct = (target_logit >= top[..., 0]).astype(jnp.float32)
-  return (nll, correct), (exps / total, targets)
+  correct = (target_logit >= top).astype(jnp.float32)
+  return (log_partition - target_logit, correct), (probs, targets)
 
 
 def _target_nll_backward(residuals, cotangents):
   probs, targets = residuals
   is_target = jnp.arange(probs.shape[-1]) == targets[..., None]
-  grad = cotangents[0][..., None] * (probs - is_target.astype(probs.dtype))
-  # Written out once: fused into each of the two vocabulary matmuls that
-  # read it, XLA:CPU recomputes it inside both at half their speed.
-  return jax.lax.optimization_barrier(grad), None
+  return _cross_entropy_gradient(cotangents[0], probs,
+                                 is_target.astype(probs.dtype)), None
 
 
 _target_nll.defvjp(_target_nll_forward, _target_nll_backward)
@@ -91,20 +106,17 @@ def _soft_nll(student_logits: Array, teacher_logits: Array,
 def _soft_nll_forward(student_logits, teacher_logits, temperature):
   teacher_probs = jax.nn.softmax(teacher_logits / temperature)
   scaled = student_logits / temperature
-  top = scaled.max(-1, keepdims=True)
-  exps = jnp.exp(scaled - top)
-  total = exps.sum(-1, keepdims=True)
-  # The teacher's probabilities sum to 1, so the log-softmax's shift
-  # (top + log total) comes out of the dot product whole.
-  nll = (top[..., 0] + jnp.log(total[..., 0])
-         - (teacher_probs * scaled).sum(-1))
-  return nll, (exps / total, teacher_probs)
+  _, log_partition, student_probs = _softmax_parts(scaled)
+  # The teacher's probabilities sum to 1, so the log-softmax's shift (the
+  # log partition) comes out of the dot product whole.
+  nll = log_partition - (teacher_probs * scaled).sum(-1)
+  return nll, (student_probs, teacher_probs)
 
 
 def _soft_nll_backward(temperature, residuals, cotangent):
   student_probs, teacher_probs = residuals
-  grad = cotangent[..., None] * (student_probs - teacher_probs) / temperature
-  return jax.lax.optimization_barrier(grad), None
+  return _cross_entropy_gradient(cotangent / temperature, student_probs,
+                                 teacher_probs), None
 
 
 _soft_nll.defvjp(_soft_nll_forward, _soft_nll_backward)
