@@ -4,19 +4,29 @@
       --batch=32 --length=128
 
 Same config, batch, sequence length, masking rule and optimizer (AdamW,
-warm-up + linear decay, clipping at 1.0), f32, dropout off, in one process:
-the variants are timed in turn within each repeat, so the ratio between them
-holds even when other jobs load the machine. The 1-minute load average is
-recorded beside every timing and a timing waits (up to `--quiet_tries`
-minutes) for it to fall under `--max_load`. Model FLOPs are counted the same
-way for every variant (`mlm_flops`); MFU is over the f32 matmul peak measured
-in the same run. Writes JSON to `--out` and prints it.
+warm-up + linear decay, clipping at 1.0), dropout off, in `--dtype`
+(float32; bfloat16 is atm_jax's bf16 compute against PyTorch's autocast,
+`hf_reference.py`). Each variant
+runs in its own worker process (this script with `--worker`), compiled and
+warmed up first; the parent then has them time their steps in turn, one at
+a time, within each repeat, so the ratio between them holds even when other
+jobs load the machine. Separate processes keep one framework's allocations
+from displacing the other's reused host memory: in one shared process the
+atm_jax step page-faulted 100,000-160,000 times a step after each PyTorch
+step. The 1-minute load average is recorded beside every timing and a
+timing waits (up to `--quiet_tries` minutes) for it to fall under
+`--max_load`; each timing also reports the worker's CPU seconds and minor
+page faults per step. Model FLOPs are counted the same way for every
+variant (`mlm_flops`); MFU is over the matmul peak in `--dtype` measured in the
+parent. Writes JSON to `--out` and prints it.
 """
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
+import sys
 import time
 
 from absl import app, flags
@@ -47,6 +57,8 @@ flags.DEFINE_list("hf_heads", list(hf_reference.HEADS),
                   "Hugging Face variants: stock and/or gathered.")
 flags.DEFINE_float("max_load", 2.5, "Wait while the 1-minute load is above.")
 flags.DEFINE_integer("quiet_tries", 5, "Minutes to wait for a quiet machine.")
+flags.DEFINE_string("worker", None, "Internal: serve one 'model:variant' "
+                    "as a timing worker, commands on stdin.")
 flags.DEFINE_string("out", os.path.join(os.path.dirname(__file__), "results",
                                         "compare_hf.json"), "JSON written.")
 FLAGS = flags.FLAGS
@@ -69,8 +81,9 @@ def mlm_flops(config: EncoderConfig, batch: int, length: int,
               per_prediction)
 
 
-def torch_matmul_peak(size: int = 2048, repeats: int = 10) -> float:
-  a = torch.ones((size, size))
+def torch_matmul_peak(size: int = 2048, repeats: int = 10,
+                      dtype: torch.dtype = torch.float32) -> float:
+  a = torch.ones((size, size), dtype=dtype)
   torch.mm(a, a)
   best = float("inf")
   for _ in range(repeats):
@@ -91,25 +104,39 @@ def wait_for_quiet() -> float:
   return os.getloadavg()[0]
 
 
-def timed(step, *args) -> tuple[float, float]:
-  """(seconds per step over --steps, load average before timing)."""
-  load = wait_for_quiet()
+def timed(step) -> dict:
+  """Seconds, CPU seconds and minor page faults per step over --steps."""
+  before = resource.getrusage(resource.RUSAGE_SELF)
   start = time.perf_counter()
   for _ in range(FLAGS.steps):
-    out = step(*args)
+    out = step()
   jax.block_until_ready(out)
-  return (time.perf_counter() - start) / FLAGS.steps, load
+  seconds = time.perf_counter() - start
+  after = resource.getrusage(resource.RUSAGE_SELF)
+  per_step = lambda value: round(value / FLAGS.steps, 4)  # noqa: E731
+  return {"seconds_per_step": per_step(seconds),
+          "user_seconds_per_step": per_step(after.ru_utime - before.ru_utime),
+          "system_seconds_per_step": per_step(after.ru_stime -
+                                              before.ru_stime),
+          "minor_faults_per_step": int(per_step(after.ru_minflt -
+                                                before.ru_minflt))}
 
 
 def model_config(name: str) -> EncoderConfig:
   gin.clear_config()
   gin.parse_config_file(os.path.join(cli.PROJECT_ROOT, "gin_configs", "models", f"{name}.gin"))
-  return EncoderConfig(dtype="float32", dropout_rate=0.0,
+  return EncoderConfig(dtype=FLAGS.dtype, dropout_rate=0.0,
                        attention_dropout_rate=0.0)
 
 
-def variants(config: EncoderConfig, masking: MaskingConfig, tokens):
-  """{name: a callable that runs one train step}, each already warmed up."""
+def random_tokens(masking: MaskingConfig) -> np.ndarray:
+  return np.random.default_rng(0).integers(
+      masking.num_special, masking.vocab_size, (FLAGS.batch, FLAGS.length),
+      dtype=np.int32)
+
+
+def atm_jax_step(config: EncoderConfig, masking: MaskingConfig, tokens):
+  """A callable running one atm_jax train step on `tokens`."""
   partitioner = Partitioner(create_mesh(MeshConfig()))
   state, jax_step = train_step.jitted_train_step(
       MlmModel(config, masking), partitioner, FLAGS.batch, FLAGS.length)
@@ -119,35 +146,101 @@ def variants(config: EncoderConfig, masking: MaskingConfig, tokens):
                                    tokens.shape).copy()})
   holder = [state]
 
-  def atm_jax_step():
+  def step():
     with partitioner.activate():
       holder[0], metrics = jax_step(holder[0], batch, None)
     return metrics
-  steps = {"atm_jax": atm_jax_step}
-  torch_tokens = torch.from_numpy(tokens.astype(np.int64))
-  for head in FLAGS.hf_heads:
-    hf = hf_reference.HfTrainStep(config, masking, head,
+  return step
+
+
+def variant_step(name: str, variant: str):
+  """One variant's step for model `name`, already warmed up (two steps:
+  the second PyTorch step still allocated and page-faulted afresh)."""
+  config = model_config(name)
+  masking = MaskingConfig(vocab_size=config.vocab_size)
+  tokens = random_tokens(masking)
+  if variant == "atm_jax":
+    step = atm_jax_step(config, masking, tokens)
+  else:
+    torch.set_num_threads(os.cpu_count())
+    hf = hf_reference.HfTrainStep(config, masking,
+                                  variant.removeprefix("hf_"),
                                   OptimizerConfig(warmup_steps=10))
-    steps[f"hf_{head}"] = lambda hf=hf: hf(torch_tokens)
-  for step in steps.values():
+    torch_tokens = torch.from_numpy(tokens.astype(np.int64))
+    step = lambda: hf(torch_tokens)  # noqa: E731
+  for _ in range(2):  # compile; then the optimizer's state and buffers
     jax.block_until_ready(step())
-  return steps
+  return step
+
+
+def serve(spec: str) -> None:
+  """Worker: build `spec`'s step, say so, then time it whenever asked.
+
+  The replies go to the original stdout; anything else printed there is
+  sent to stderr, so the parent reads only the protocol's JSON lines.
+  """
+  channel = os.fdopen(os.dup(1), "w")
+  os.dup2(2, 1)
+  reuse = train_step.apply_host_memory_flag()
+  step = variant_step(*spec.split(":"))
+  print(json.dumps({"host_memory_reuse": reuse}), file=channel, flush=True)
+  for command in sys.stdin:
+    if command.strip() != "time":
+      break
+    print(json.dumps(timed(step)), file=channel, flush=True)
+
+
+class Worker:
+  """This script as a subprocess serving one variant (`serve`)."""
+
+  def __init__(self, name: str, variant: str):
+    self.variant = variant
+    self.process = subprocess.Popen(
+        [sys.executable, os.path.abspath(__file__), *sys.argv[1:],
+         f"--worker={name}:{variant}"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    self.host_memory_reuse = self._reply()["host_memory_reuse"]
+
+  def _reply(self) -> dict:
+    line = self.process.stdout.readline()
+    if not line:
+      raise RuntimeError(f"The {self.variant} worker exited with "
+                         f"{self.process.wait()}; its error is above.")
+    return json.loads(line)
+
+  def time(self) -> dict:
+    self.process.stdin.write("time\n")
+    self.process.stdin.flush()
+    return self._reply()
+
+  def close(self) -> None:
+    self.process.stdin.close()
+    self.process.wait()
+
+
+def interleaved(name: str) -> dict:
+  """{variant: [timing per repeat]}, the variants timed in turn."""
+  variants = ["atm_jax"] + [f"hf_{head}" for head in FLAGS.hf_heads]
+  workers = [Worker(name, variant) for variant in variants]
+  timings = {variant: [] for variant in variants}
+  try:
+    for _ in range(FLAGS.repeats):
+      for worker in workers:
+        load = wait_for_quiet()
+        timing = {**worker.time(), "load_1min": round(load, 2),
+                  "host_memory_reuse": worker.host_memory_reuse}
+        timings[worker.variant].append(timing)
+        print(name, worker.variant, timing, flush=True)
+  finally:
+    for worker in workers:
+      worker.close()
+  return timings
 
 
 def compare(name: str, peak: float) -> dict:
   config = model_config(name)
   masking = MaskingConfig(vocab_size=config.vocab_size)
-  tokens = np.random.default_rng(0).integers(
-      masking.num_special, config.vocab_size, (FLAGS.batch, FLAGS.length),
-      dtype=np.int32)
-  steps = variants(config, masking, tokens)
-  timings = {variant: [] for variant in steps}
-  for _ in range(FLAGS.repeats):
-    for variant, step in steps.items():
-      seconds, load = timed(step)
-      timings[variant].append({"seconds_per_step": round(seconds, 4),
-                               "load_1min": round(load, 2)})
-      print(name, variant, timings[variant][-1], flush=True)
+  timings = interleaved(name)
   predictions = masking.max_predictions(FLAGS.length)
   result = {"model": name, "variants": {}}
   for variant, runs in timings.items():
@@ -160,7 +253,7 @@ def compare(name: str, peak: float) -> dict:
         "vocabulary_logits_per_row": counted,
         "model_tflops_per_second": round(flops / seconds / 1e12, 4),
         "mfu": round(flops / seconds / peak, 3)}
-  for variant in steps:
+  for variant in timings:
     if variant != "atm_jax":
       # Ratio within each repeat (same load), then the median of those.
       ratios = [h["seconds_per_step"] / j["seconds_per_step"] for j, h in
@@ -186,14 +279,19 @@ def machine() -> dict:
 
 def main(argv):
   del argv
+  if FLAGS.worker:
+    serve(FLAGS.worker)
+    return
   torch.set_num_threads(os.cpu_count())
-  reuse = train_step.apply_host_memory_flag()
-  peak = train_step.matmul_peak_flops()
-  results = {"batch": FLAGS.batch, "length": FLAGS.length, "dtype": "float32",
+  peak = train_step.matmul_peak_flops(dtype=FLAGS.dtype)
+  results = {"batch": FLAGS.batch, "length": FLAGS.length, "dtype": FLAGS.dtype,
              "steps_per_timing": FLAGS.steps, "repeats": FLAGS.repeats,
-             "machine": machine(), "host_memory_reuse": reuse,
+             "machine": machine(),
+             "processes": "one per variant",
              "matmul_peak_tflops": round(peak / 1e12, 4),
-             "torch_matmul_peak_tflops": round(torch_matmul_peak() / 1e12, 4),
+             "torch_matmul_peak_tflops": round(
+                 torch_matmul_peak(dtype=getattr(torch, FLAGS.dtype)) / 1e12,
+                 4),
              "models": [compare(name, peak) for name in FLAGS.models]}
   results["load_1min_at_end"] = round(os.getloadavg()[0], 2)
   os.makedirs(os.path.dirname(FLAGS.out), exist_ok=True)

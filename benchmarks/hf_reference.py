@@ -10,6 +10,10 @@ warm-up + linear decay schedule and global-norm clipping as
 - `gathered`: `model.bert`, then the hidden states of the masked positions
   only, then `model.cls` on them: the same work atm_jax's MLM head does.
 
+With `config.dtype` bfloat16 the forward and loss run under
+`torch.autocast("cpu", torch.bfloat16)`, PyTorch's own mixed precision:
+float32 weights, bf16 matmuls.
+
 What BERT cannot match: it is post-LayerNorm (the students are pre-LN: one
 more LayerNorm at the end, same FLOPs otherwise), and it always has a
 token-type embedding (one row here, added to every token).
@@ -115,7 +119,9 @@ class HfTrainStep:
 
   def __call__(self, tokens: torch.Tensor) -> float:
     self.optimizer.zero_grad(set_to_none=True)
-    loss = self.loss(tokens)
+    with torch.autocast("cpu", dtype=torch.bfloat16,
+                        enabled=self.config.dtype == "bfloat16"):
+      loss = self.loss(tokens)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(self.model.parameters(),
                                    self.optimizer_config.clip_norm)

@@ -24,6 +24,7 @@ from atm_jax.models.config import EncoderConfig  # noqa: E402
 from atm_jax.models.masking import MaskingConfig  # noqa: E402
 from atm_jax.models.mlm import MlmModel  # noqa: E402
 from atm_jax.models.param_count import count_parameters  # noqa: E402
+from atm_jax.models.precision import einsum  # noqa: E402
 from atm_jax.partitioning.mesh import MeshConfig, create_mesh  # noqa: E402
 from atm_jax.partitioning.partitioner import Partitioner  # noqa: E402
 from atm_jax.trainer.optimizer import OptimizerConfig  # noqa: E402
@@ -46,9 +47,14 @@ FLAGS = flags.FLAGS
 
 def matmul_peak_flops(size: int = 2048, repeats: int = 10,
                       dtype: str = "float32") -> float:
-  """Best FLOP/s of a square matmul in `dtype`: the machine's practical peak."""
+  """Best FLOP/s of a square matmul in `dtype`: the machine's practical peak.
+
+  Through `precision.einsum`, as the model's matmuls: 16-bit operands with
+  float32 accumulation (on XLA:CPU a plain bf16 x bf16 -> bf16 product runs
+  at the float32 rate or below).
+  """
   a = jnp.ones((size, size), dtype)
-  matmul = jax.jit(lambda x: x @ x)
+  matmul = jax.jit(lambda x: einsum("ij,jk->ik", x, x))
   matmul(a).block_until_ready()
   best = float("inf")
   for _ in range(repeats):
@@ -94,7 +100,8 @@ def random_batch(partitioner: Partitioner, vocab_size: int, batch: int,
 def apply_host_memory_flag() -> bool:
   """atm_jax.cli's --reuse_host_memory (on by default, as in atm_jax's
   commands), before anything is computed; True if applied. It is
-  process-wide: in compare_hf.py PyTorch's step gets it too."""
+  process-wide: compare_hf.py applies it in each variant's worker process,
+  so PyTorch's step gets it too."""
   return FLAGS.reuse_host_memory and host_memory.reuse_freed_memory()
 
 

@@ -11,6 +11,7 @@ import jax
 import jax.numpy as jnp
 
 from atm_jax.models.config import EncoderConfig
+from atm_jax.models.precision import einsum
 
 Array = jax.Array
 Axes = tuple[str | None, ...]
@@ -74,8 +75,8 @@ class Projection(nn.Module):
                    self.kernel_axes)
     bias = param(self, "bias", nn.initializers.zeros, self.bias_shape,
                  self.bias_axes)
-    y = jnp.einsum(self.equation, x.astype(self.dtype),
-                   cast(kernel, self.dtype, self.kernel_axes))
+    y = einsum(self.equation, x.astype(self.dtype),
+               cast(kernel, self.dtype, self.kernel_axes))
     return y + bias.astype(self.dtype)
 
 
@@ -128,6 +129,8 @@ class SelfAttention(nn.Module):
     cfg = self.config
     dtype = jnp.dtype(cfg.dtype)
     query = query / jnp.sqrt(cfg.head_dim).astype(dtype)
+    # Plain einsums: XLA:CPU runs these batched products with a generic
+    # kernel that has no bf16 x bf16 -> f32 form (`precision.einsum`).
     scores = jnp.einsum("bqhd,bkhd->bhqk", query, key).astype(jnp.float32)
     scores = jnp.where(mask, scores, NEG_INF)
     probs = jax.nn.softmax(scores, axis=-1).astype(dtype)

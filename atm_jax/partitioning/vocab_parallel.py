@@ -27,6 +27,8 @@ import jax
 import jax.numpy as jnp
 from jax.sharding import PartitionSpec as P
 
+from atm_jax.models.precision import einsum
+
 Array = jax.Array
 Axes = tuple[str, ...]
 
@@ -182,8 +184,7 @@ def token_logits(hidden: Array, table: Array) -> Array:
       or not _prefix(vocab, table_axes.vocab)):
     table = nn.with_logical_constraint(
         table.astype(hidden.dtype), ("activation_vocab", "activation_embed"))
-    return jnp.einsum("...e,ve->...v", hidden, table,
-                      preferred_element_type=jnp.float32)
+    return einsum("...e,ve->...v", hidden, table, jnp.float32)
   kept = _not_in(table_axes.vocab, batch)
   if (math.prod(hidden.shape[:-1]) // _size(out_batch)
       > table.shape[0] // _size(kept)):
@@ -193,8 +194,7 @@ def token_logits(hidden: Array, table: Array) -> Array:
     hidden = _gather(_gather(hidden, embed, (), axis=-1), batch, out_batch,
                      axis=0)
     rows = table_axes.rows(local, hidden.dtype, vocab, out_batch)
-    return jnp.einsum("...e,ve->...v", hidden, rows,
-                      preferred_element_type=jnp.float32)
+    return einsum("...e,ve->...v", hidden, rows, jnp.float32)
 
   return jax.shard_map(
       logits,
