@@ -4,7 +4,8 @@ name them. The CLIs import this before parsing gin."""
 import gin
 
 from atm_jax import evaluation  # noqa: F401
-from atm_jax.data import mlm_batches, nlu_batches, xnli_batches  # noqa: F401
+from atm_jax.data import mlm_batches, nlu_batches, pipeline_options  # noqa: F401
+from atm_jax.data import xnli_batches  # noqa: F401
 from atm_jax.models import config, distillation, mlm, nlu  # noqa: F401
 from atm_jax.models import masking  # noqa: F401
 from atm_jax.partitioning import mesh, partitioner, rules  # noqa: F401

@@ -10,7 +10,7 @@ batches when there is none.
 import seqio
 import tensorflow as tf
 
-from atm_jax.data import registry
+from atm_jax.data import pipeline_options, registry
 from atm_jax.data.stream import BatchStream
 from atm_jax.errors import UserError
 
@@ -88,8 +88,7 @@ def mlm_batches(
   dataset = _batch(dataset, global_batch_size, sequence_length, pad_last=num_epochs is not None)
   dataset = dataset.map(
       lambda batch: {new: batch[old] for old, new in _OUTPUT_NAMES.items()})
-  options = tf.data.Options()
-  options.deterministic = True
+  options = pipeline_options.pipeline_options()
   # Per-element overhead dominates on small CPUs; fusing neighbouring maps cuts it.
   options.experimental_optimization.map_fusion = True
   options.experimental_optimization.map_and_filter_fusion = True

@@ -13,7 +13,7 @@ import functools
 import seqio
 import tensorflow as tf
 
-from atm_jax.data import registry, rows as batch_rows
+from atm_jax.data import pipeline_options, registry, rows as batch_rows
 from atm_jax.data.stream import BatchStream
 from atm_jax.data.nlu_features import SCALAR_FEATURES, SEQUENCE_FEATURES
 from atm_jax.errors import UserError
@@ -77,8 +77,7 @@ def nlu_batches(
                               reshuffle_each_iteration=True)
   dataset = dataset.repeat(num_epochs).batch(
       batch_size, drop_remainder=num_epochs is None)
-  options = tf.data.Options()
-  options.deterministic = True
+  options = pipeline_options.pipeline_options()
   dataset = dataset.skip(start_batch).prefetch(2).with_options(options)
   return BatchStream(dataset, functools.partial(
       batch_rows.fill_rows, rows=batch_size, text_features=TEXT_FEATURES))

@@ -14,7 +14,7 @@ import gin
 import seqio
 import tensorflow as tf
 
-from atm_jax.data import registry, rows as batch_rows
+from atm_jax.data import pipeline_options, registry, rows as batch_rows
 from atm_jax.data.stream import BatchStream
 from atm_jax.errors import UserError
 
@@ -101,8 +101,7 @@ def xnli_batches(
   dataset = dataset.repeat(num_epochs).map(
       _fixed_length(sequence_length), num_parallel_calls=tf.data.AUTOTUNE)
   dataset = dataset.batch(batch_size, drop_remainder=num_epochs is None)
-  options = tf.data.Options()
-  options.deterministic = True
+  options = pipeline_options.pipeline_options()
   dataset = dataset.skip(start_batch).prefetch(2).with_options(options)
   return BatchStream(dataset, functools.partial(
       batch_rows.fill_rows, rows=batch_size, text_features=("language",)))

@@ -5,17 +5,22 @@ import flax.linen as nn
 import jax
 import jax.numpy as jnp
 
-from atm_jax.models import layers
+from atm_jax.models import layers, precision
 from atm_jax.models.config import EncoderConfig
 from atm_jax.partitioning.vocab_parallel import token_logits, token_lookup
 
 Array = jax.Array
 HIDDEN_AXES = ("activation_batch", "activation_length", "activation_embed")
 
+_POLICIES = jax.checkpoint_policies
+# The "dots" policies also keep the 16-bit products of `precision.einsum`.
+_NAMED_MATMULS = _POLICIES.save_only_these_names(precision.MATMUL_NAME)
 _REMAT_POLICIES = {
-    "full": jax.checkpoint_policies.nothing_saveable,
-    "dots": jax.checkpoint_policies.checkpoint_dots,
-    "dots_no_batch": jax.checkpoint_policies.checkpoint_dots_with_no_batch_dims,
+    "full": _POLICIES.nothing_saveable,
+    "dots": _POLICIES.save_from_both_policies(_POLICIES.checkpoint_dots,
+                                              _NAMED_MATMULS),
+    "dots_no_batch": _POLICIES.save_from_both_policies(
+        _POLICIES.checkpoint_dots_with_no_batch_dims, _NAMED_MATMULS),
 }
 
 

@@ -1,15 +1,18 @@
 """Einsum with float32 accumulation whose gradients stay 16-bit products.
 
-The one place the compute dtype meets the matmuls: the encoder's
-projections and attention, and the tied vocabulary head, all go through
-`einsum`.
+The encoder's projections and the tied vocabulary head go through
+`einsum`; the attention products stay plain einsums (`layers.py`).
 """
 import functools
 
 import jax
+from jax.ad_checkpoint import checkpoint_name
 import jax.numpy as jnp
 
 Array = jax.Array
+# The name 16-bit products carry for remat policies: inside a custom VJP
+# they are not `dot_general`s to `checkpoint_dots`.
+MATMUL_NAME = "matmul"
 
 
 def einsum(equation: str, lhs: Array, rhs: Array,
@@ -27,7 +30,8 @@ def einsum(equation: str, lhs: Array, rhs: Array,
   out_dtype = jnp.dtype(out_dtype or lhs.dtype)
   if lhs.dtype == rhs.dtype == out_dtype == jnp.float32:
     return jnp.einsum(equation, lhs, rhs)
-  return _mixed_einsum(equation, out_dtype, lhs, rhs)
+  return checkpoint_name(_mixed_einsum(equation, out_dtype, lhs, rhs),
+                         MATMUL_NAME)
 
 
 @functools.partial(jax.custom_vjp, nondiff_argnums=(0, 1))

@@ -1,6 +1,7 @@
 """Batches are packed without losing tokens, deterministic, resumable and fixed-shape."""
 import itertools
 
+import gin
 import numpy as np
 import pytest
 import seqio
@@ -147,3 +148,14 @@ def test_unknown_name_suggests_the_nearest_registered_names(task):
     registry.num_pieces("test_pipelin")
   with pytest.raises(UserError, match=r"as 'zzzz_qqq'; fix the name"):
     registry.num_pieces("zzzz_qqq")
+
+
+def test_worker_settings_keep_the_same_batches(task):
+  gin.clear_config()
+  try:
+    gin.parse_config(["atm_jax.data.pipeline_options.autotune = False",
+                      "atm_jax.data.pipeline_options.private_threads = 1"])
+    tuned_off = _take(task, 6, seed=5)
+  finally:
+    gin.clear_config()
+  _assert_equal_batches(tuned_off, _take(task, 6, seed=5))

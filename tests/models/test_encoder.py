@@ -1,17 +1,21 @@
 """Encoder behaviour: packing, padding, LayerNorm placement, scan/remat, dtypes."""
+import contextlib
 import functools
+import io
 
 import flax
 import flax.linen as nn
 import jax
+from jax.ad_checkpoint import print_saved_residuals
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
 from atm_jax.models.config import EncoderConfig
-from atm_jax.models.encoder import Encoder
+from atm_jax.models.encoder import _REMAT_POLICIES, Encoder
 from atm_jax.models.masking import MaskingConfig
 from atm_jax.models.mlm import MlmModel
+from atm_jax.models import precision
 
 VOCAB_SIZE = 128
 LENGTH = 16
@@ -316,3 +320,27 @@ def test_fused_attention_computes_the_einsum_function_with_its_gradients():
     np.testing.assert_allclose(
         flax.traverse_util.flatten_dict(fused_grads)[path], grad, atol=1e-6,
         err_msg=str(path))
+
+
+@pytest.mark.parametrize("policy", ["dots", "dots_no_batch"])
+def test_dots_policies_keep_16_bit_projections(policy):
+  """`precision.einsum` hides its product in a custom VJP; the policies
+  still save it, as they save a plain einsum's."""
+
+  def block(x, w1, w2, product):
+    return product("bm,md->bd", jax.nn.gelu(product("bd,dm->bm", x, w1)),
+                   w2).sum()
+
+  operands = [jnp.ones(shape, jnp.bfloat16)
+              for shape in ((4, 8), (8, 16), (16, 8))]
+  saved = {}
+  for name, product in (("plain", jnp.einsum),
+                        ("precision", precision.einsum)):
+    remat = jax.checkpoint(lambda *a, p=product: block(*a, p),
+                           policy=_REMAT_POLICIES[policy])
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+      print_saved_residuals(remat, *operands)
+    saved[name] = [line.split()[0] for line in printed.getvalue().splitlines()]
+  assert "bf16[4,16]" in saved["plain"]
+  assert sorted(saved["precision"]) == sorted(saved["plain"])
