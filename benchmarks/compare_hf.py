@@ -6,19 +6,19 @@
 Same config, batch, sequence length, masking rule and optimizer (AdamW,
 warm-up + linear decay, clipping at 1.0), dropout off, in `--dtype`
 (float32; bfloat16 is atm_jax's bf16 compute against PyTorch's autocast,
-`hf_reference.py`). Each variant
-runs in its own worker process (this script with `--worker`), compiled and
-warmed up first; the parent then has them time their steps in turn, one at
-a time, within each repeat, so the ratio between them holds even when other
-jobs load the machine. Separate processes keep one framework's allocations
-from displacing the other's reused host memory: in one shared process the
-atm_jax step page-faulted 100,000-160,000 times a step after each PyTorch
-step. The 1-minute load average is recorded beside every timing and a
-timing waits (up to `--quiet_tries` minutes) for it to fall under
-`--max_load`; each timing also reports the worker's CPU seconds and minor
-page faults per step. Model FLOPs are counted the same way for every
-variant (`mlm_flops`); MFU is over the matmul peak in `--dtype` measured in the
-parent. Writes JSON to `--out` and prints it.
+`hf_reference.py`). Each variant runs in its own worker process (this
+script with `--worker`), compiled and warmed up first; the parent then has
+them time their steps in turn, one at a time, within each repeat, so the
+ratio between them holds even when other jobs load the machine. Separate
+processes keep one framework's allocations from displacing the other's
+reused host memory: in one shared process the atm_jax step page-faulted
+100,000-160,000 times a step after each PyTorch step. The 1-minute load
+average is recorded beside every timing and a timing waits (up to
+`--quiet_tries` minutes) for it to fall under `--max_load`; each timing
+also reports the worker's CPU seconds and minor page faults per step.
+Model FLOPs are counted the same way for every variant (`mlm_flops`); MFU
+is over the matmul peak in `--dtype` measured in the parent. Writes JSON
+to `--out` and prints it.
 """
 import json
 import os

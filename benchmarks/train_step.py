@@ -24,9 +24,9 @@ from atm_jax.models.config import EncoderConfig  # noqa: E402
 from atm_jax.models.masking import MaskingConfig  # noqa: E402
 from atm_jax.models.mlm import MlmModel  # noqa: E402
 from atm_jax.models.param_count import count_parameters  # noqa: E402
-from atm_jax.models.precision import einsum  # noqa: E402
 from atm_jax.partitioning.mesh import MeshConfig, create_mesh  # noqa: E402
 from atm_jax.partitioning.partitioner import Partitioner  # noqa: E402
+from atm_jax.precision import einsum  # noqa: E402
 from atm_jax.trainer.optimizer import OptimizerConfig  # noqa: E402
 from atm_jax.trainer.setup import StepSetup, StepShape  # noqa: E402
 

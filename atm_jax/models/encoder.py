@@ -5,7 +5,8 @@ import flax.linen as nn
 import jax
 import jax.numpy as jnp
 
-from atm_jax.models import layers, precision
+from atm_jax import precision
+from atm_jax.models import layers
 from atm_jax.models.config import EncoderConfig
 from atm_jax.partitioning.vocab_parallel import token_logits, token_lookup
 

@@ -11,7 +11,7 @@ import jax
 import jax.numpy as jnp
 
 from atm_jax.models.config import EncoderConfig
-from atm_jax.models.precision import einsum
+from atm_jax.precision import einsum
 
 Array = jax.Array
 Axes = tuple[str | None, ...]

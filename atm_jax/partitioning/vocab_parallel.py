@@ -27,7 +27,7 @@ import jax
 import jax.numpy as jnp
 from jax.sharding import PartitionSpec as P
 
-from atm_jax.models.precision import einsum
+from atm_jax.precision import einsum
 
 Array = jax.Array
 Axes = tuple[str, ...]

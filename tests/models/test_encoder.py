@@ -15,7 +15,7 @@ from atm_jax.models.config import EncoderConfig
 from atm_jax.models.encoder import _REMAT_POLICIES, Encoder
 from atm_jax.models.masking import MaskingConfig
 from atm_jax.models.mlm import MlmModel
-from atm_jax.models import precision
+from atm_jax import precision
 
 VOCAB_SIZE = 128
 LENGTH = 16

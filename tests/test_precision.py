@@ -6,7 +6,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from atm_jax.models.precision import einsum
+from atm_jax.precision import einsum
 
 CASES = [("...e,ve->...v", (2, 3, 8), (11, 8)),
          ("ble,ehd->blhd", (2, 5, 8), (8, 3, 4)),
