@@ -11,6 +11,8 @@ stays on by default.
 import gin
 import tensorflow as tf
 
+from atm_jax.errors import UserError
+
 
 @gin.configurable(module="atm_jax.data")
 def pipeline_options(autotune: bool = True,
@@ -22,6 +24,9 @@ def pipeline_options(autotune: bool = True,
     private_threads: a thread pool of this size for the pipeline alone
       (0: tf.data's shared pool).
   """
+  if private_threads < 0:
+    raise UserError(f"pipeline_options.private_threads must be 0 (tf.data's "
+                    f"shared pool) or a thread count, got {private_threads}.")
   options = tf.data.Options()
   options.deterministic = True
   options.autotune.enabled = autotune

@@ -3,6 +3,7 @@ import gin
 import pytest
 
 from atm_jax.data.pipeline_options import pipeline_options
+from atm_jax.errors import UserError
 
 
 @pytest.fixture
@@ -26,3 +27,8 @@ def test_gin_turns_autotune_off_and_sets_a_private_pool(clean_gin):
   assert options.autotune.enabled is False
   assert options.threading.private_threadpool_size == 3
   assert options.deterministic is True
+
+
+def test_a_negative_thread_count_is_refused(clean_gin):
+  with pytest.raises(UserError, match="private_threads must be 0"):
+    pipeline_options(private_threads=-2)
