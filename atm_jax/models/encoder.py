@@ -178,14 +178,16 @@ def layer_outputs(variables, config: EncoderConfig) -> dict[str, Array]:
   if layers.ATTENTION_STATES in variables:
     names += ("query", "key", "value")
 
-  def pick(block_of, name):
+  def sown(name, block):
+    """`name`'s value as sown by `block` ("layers" when scanned)."""
     if name == "hidden":
-      return block_of("intermediates")["hidden"][0]
-    return block_of(layers.ATTENTION_STATES)["attention"][f"{name}_states"][0]
+      return variables["intermediates"]["encoder"][block]["hidden"][0]
+    attention = variables[layers.ATTENTION_STATES]["encoder"][block][
+        "attention"]
+    return attention[f"{name}_states"][0]
 
   if config.scan_layers:
-    return {name: pick(lambda c: variables[c]["encoder"]["layers"], name)
-            for name in names}
-  blocks = [lambda c, i=i: variables[c]["encoder"][f"layers_{i}"]
-            for i in range(config.num_layers)]
-  return {name: jnp.stack([pick(b, name) for b in blocks]) for name in names}
+    return {name: sown(name, "layers") for name in names}
+  return {name: jnp.stack([sown(name, f"layers_{i}")
+                           for i in range(config.num_layers)])
+          for name in names}
