@@ -46,17 +46,19 @@ def encoder_config(name: str) -> EncoderConfig:
                        attention_dropout_rate=0.0)
 
 
-def timed(function, *args):
+def timed(partitioner, function, *args):
   """Compiles `function` (one warm-up call); returns a callable giving
-  the seconds per call over --steps calls."""
-  jax.block_until_ready(function(*args))
+  the seconds per call over --steps calls, each on the partitioner's mesh."""
+  with partitioner.activate():
+    jax.block_until_ready(function(*args))
 
   def seconds() -> float:
-    start = time.perf_counter()
-    for _ in range(FLAGS.steps):
-      out = function(*args)
-    jax.block_until_ready(out)
-    return (time.perf_counter() - start) / FLAGS.steps
+    with partitioner.activate():
+      start = time.perf_counter()
+      for _ in range(FLAGS.steps):
+        out = function(*args)
+      jax.block_until_ready(out)
+      return (time.perf_counter() - start) / FLAGS.steps
   return seconds
 
 
@@ -67,10 +69,9 @@ def train_step_timer(model, partitioner, batch, frozen=None):
   holder = [state]
 
   def run(batch, frozen):
-    with partitioner.activate():
-      holder[0], metrics = step(holder[0], batch, frozen)
+    holder[0], metrics = step(holder[0], batch, frozen)
     return metrics
-  return timed(run, batch, frozen)
+  return timed(partitioner, run, batch, frozen)
 
 
 def main(argv):
@@ -99,11 +100,8 @@ def main(argv):
                                          partitioner, batch)}
   teacher_loss = jax.jit(lambda p, b: MlmModel(teacher, masking_config).loss(
       p, b, jax.random.key(0), False))
-
-  def teacher_forward(params, batch):
-    with partitioner.activate():
-      return teacher_loss(params, batch)
-  timers["teacher_forward_s"] = timed(teacher_forward, frozen, batch)
+  timers["teacher_forward_s"] = timed(partitioner, teacher_loss, frozen,
+                                      batch)
   rounds = [{name: timer() for name, timer in timers.items()}
             for _ in range(FLAGS.repeats)]
   median = {name: statistics.median(r[name] for r in rounds)
