@@ -23,11 +23,25 @@ class Partitioner:
 
   `min_sharded_size`: a parameter with at least this many elements must be
   split somewhere when the mesh has a model or fsdp axis larger than one.
+
+  `optimizer_axes`: mesh axes (usually `("data",)`) over which the optimizer
+  moments and the gradients are split further than the parameters. Data
+  replicas then each update one slice and all-gather the new parameters
+  (ZeRO stages 1 and 2), instead of all holding every moment.
   """
 
   mesh: Mesh
   rules: Rules = dataclasses.field(default_factory=standard_rules)
   min_sharded_size: int = 2**20
+  optimizer_axes: tuple[str, ...] = ()
+
+  def __post_init__(self):
+    unknown = [a for a in self.optimizer_axes if a not in self.mesh.shape]
+    if unknown:
+      raise UserError(
+          f"Partitioner.optimizer_axes names {unknown}, which the mesh "
+          f"{dict(self.mesh.shape)} does not have; use its axis names, "
+          "usually ('data',).")
 
   @contextlib.contextmanager
   def activate(self) -> Iterator[None]:
@@ -75,6 +89,43 @@ class Partitioner:
     self.check_sufficiently_sharded(abstract)
     return abstract, shardings
 
+  def optimizer_sharding(self, shape: tuple[int, ...],
+                         sharding: NamedSharding) -> NamedSharding:
+    """`sharding` further split over `optimizer_axes` it does not use yet.
+
+    The split goes to the first dimension, already split ones first (so a
+    device's moments are a slice of its parameter shard), then the largest,
+    that divides evenly; an array none divides (a bias, a
+    scale) keeps `sharding`.
+    """
+    spec = list(sharding.spec) + [None] * (len(shape) - len(sharding.spec))
+    used = {axis for entry in spec for axis in _axes_of(entry)}
+    extra = tuple(a for a in self.optimizer_axes
+                  if a not in used and self.mesh.shape[a] > 1)
+    if not extra:
+      return sharding
+    extra_size = math.prod(self.mesh.shape[a] for a in extra)
+    def split(dim):
+      return any(self.mesh.shape[a] > 1 for a in _axes_of(spec[dim]))
+    order = sorted(range(len(shape)), key=lambda d: (not split(d), -shape[d]))
+    for dim in order:
+      current = _axes_of(spec[dim])
+      ways = math.prod(self.mesh.shape[a] for a in current) * extra_size
+      if shape[dim] % ways == 0:
+        joined = current + extra
+        spec[dim] = joined if len(joined) > 1 else joined[0]
+        return NamedSharding(self.mesh, PartitionSpec(*spec))
+    return sharding
+
+  def optimizer_layout(self, abstract):
+    """`abstract` (ShapeDtypeStructs with shardings) re-laid by
+    `optimizer_sharding`; unchanged without `optimizer_axes`."""
+    return jax.tree.map(
+        lambda leaf: jax.ShapeDtypeStruct(
+            leaf.shape, leaf.dtype,
+            sharding=self.optimizer_sharding(leaf.shape, leaf.sharding)),
+        abstract)
+
   def check_sufficiently_sharded(self, abstract) -> None:
     """Refuse a big parameter left whole on every device of a split mesh."""
     if self.mesh.shape["model"] * self.mesh.shape["fsdp"] == 1:
@@ -87,3 +138,10 @@ class Partitioner:
             f"shape {leaf.shape}) is fully replicated on mesh "
             f"{dict(self.mesh.shape)}; add a rule that maps one of its "
             "logical axes to 'model' or 'fsdp'.")
+
+
+def _axes_of(entry) -> tuple[str, ...]:
+  """A PartitionSpec entry (None, an axis, or a tuple of axes) as a tuple."""
+  if entry is None:
+    return ()
+  return tuple(entry) if isinstance(entry, tuple) else (entry,)

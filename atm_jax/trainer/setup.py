@@ -82,8 +82,8 @@ class StepSetup:
     optimizer = make_optimizer(optimizer_config, shape.train_steps)
     init = step_lib.boxed_init_fn(model, optimizer, 1, shape.sequence_length,
                                   spike_guard=shape.spike_factor is not None)
-    abstract_state, state_shardings = partitioner.abstract_state(
-        init, jax.random.key(shape.seed))
+    abstract_state, state_shardings = step_lib.abstract_train_state(
+        partitioner, init, jax.random.key(shape.seed))
     frozen_abstract, frozen_shardings = step_lib.abstract_frozen(
         model, partitioner, shape.sequence_length, shape.seed)
     return cls(model, partitioner, shape, optimizer,

@@ -37,6 +37,30 @@ def init_loss_guard() -> dict[str, jax.Array]:
           "skipped": jnp.zeros((), jnp.int32)}
 
 
+def abstract_train_state(partitioner: Partitioner, boxed_init, rng: jax.Array):
+  """(abstract TrainState, shardings): parameters on the rules' shardings,
+  optimizer moments split further over `partitioner.optimizer_axes`."""
+  abstract, shardings = partitioner.abstract_state(boxed_init, rng)
+  opt_state = partitioner.optimizer_layout(abstract.opt_state)
+  return (abstract.replace(opt_state=opt_state),
+          shardings.replace(opt_state=jax.tree.map(lambda leaf: leaf.sharding,
+                                                   opt_state)))
+
+
+def gradient_layout(partitioner: Partitioner | None, param_shardings):
+  """grads -> grads constrained to the moments' layout, so that with
+  optimizer axes XLA reduce-scatters them instead of all-reducing; the
+  identity without."""
+  if partitioner is None or not partitioner.optimizer_axes:
+    return lambda grads: grads
+  def constrain(grads):
+    return jax.tree.map(
+        lambda grad, sharding: jax.lax.with_sharding_constraint(
+            grad, partitioner.optimizer_sharding(grad.shape, sharding)),
+        grads, param_shardings)
+  return constrain
+
+
 def abstract_frozen(model: Model, partitioner: Partitioner, length: int,
                     seed: int):
   """(abstract frozen params, shardings) of a model with a teacher, else
@@ -70,10 +94,16 @@ def _split_microbatches(batch: Batch, num_microbatches: int) -> Batch:
 
 
 def accumulated_gradients(model: Model, params, batch: Batch, rng: jax.Array,
-                          num_microbatches: int, frozen=None):
-  """Summed-loss gradients and summed metrics over microbatches."""
-  grad_fn = jax.grad(lambda p, b, r: model.loss(p, b, r, True, frozen),
-                     has_aux=True)
+                          num_microbatches: int, frozen=None,
+                          layout=lambda grads: grads):
+  """Summed-loss gradients and summed metrics over microbatches; `layout`
+  places each microbatch's gradients (see `gradient_layout`)."""
+  loss_grad = jax.grad(lambda p, b, r: model.loss(p, b, r, True, frozen),
+                       has_aux=True)
+
+  def grad_fn(p, b, r):
+    grads, metrics = loss_grad(p, b, r)
+    return layout(grads), metrics
   if num_microbatches == 1:
     return grad_fn(params, batch, rng)
 
@@ -148,12 +178,14 @@ def train_step(state: TrainState, batch: Batch, frozen=None, *, model: Model,
                optimizer: optax.GradientTransformation,
                schedule: optax.Schedule, num_microbatches: int, seed: int,
                spike_factor: float | None = None, spike_decay: float = 0.99,
-               spike_warmup: int = 20) -> tuple[TrainState, Metrics]:
+               spike_warmup: int = 20, grad_layout=lambda grads: grads
+               ) -> tuple[TrainState, Metrics]:
   """One optimiser step; a non-finite loss or gradient leaves state as is.
 
   With `spike_factor` (the state then has a `loss_guard`) a finite loss above
   spike_factor x its running mean skips the update (see `guard_loss_spike`)
-  and the metrics gain `skipped`.
+  and the metrics gain `skipped`. `grad_layout` places the gradients (see
+  `gradient_layout`).
   """
   if (spike_factor is None) != (state.loss_guard is None):
     raise ValueError("spike_factor needs a state with a loss_guard and a "
@@ -161,7 +193,7 @@ def train_step(state: TrainState, batch: Batch, frozen=None, *, model: Model,
                      "boxed_init_fn(..., spike_guard=True) to use the guard.")
   rng = step_rng(seed, state.step)
   grads, sums = accumulated_gradients(model, state.params, batch, rng,
-                                      num_microbatches, frozen)
+                                      num_microbatches, frozen, grad_layout)
   grads = jax.tree.map(lambda g: g / jnp.maximum(sums["weight"], 1.0), grads)
   updates, opt_state = optimizer.update(grads, state.opt_state, state.params)
   new_state = state.replace(step=state.step + 1,
@@ -225,7 +257,9 @@ def jit_train_step(model: Model, optimizer: optax.GradientTransformation,
                            schedule=schedule,
                            num_microbatches=num_microbatches, seed=seed,
                            spike_factor=spike_factor, spike_decay=spike_decay,
-                           spike_warmup=spike_warmup)
+                           spike_warmup=spike_warmup,
+                           grad_layout=gradient_layout(
+                               partitioner, state_shardings.params))
   return jax.jit(step,
                  in_shardings=(state_shardings, partitioner.batch_sharding(),
                                frozen_shardings),

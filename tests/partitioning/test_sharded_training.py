@@ -42,7 +42,8 @@ def _batches():
 def _train(partitioner: Partitioner, num_microbatches: int = 1):
   optimizer = make_optimizer(OPTIMIZER, 100)
   init = step_lib.boxed_init_fn(MODEL, optimizer, 1, LENGTH)
-  _, shardings = partitioner.abstract_state(init, jax.random.key(0))
+  _, shardings = step_lib.abstract_train_state(partitioner, init,
+                                               jax.random.key(0))
   with partitioner.activate():
     state = jax.jit(lambda r: nn.unbox(init(r)),
                     out_shardings=shardings)(jax.random.key(0))
@@ -64,6 +65,8 @@ MESHES = {
     "fsdp4_model2": (MeshConfig(data=1, fsdp=4, model=2), fsdp_rules()),
     "data2_fsdp2_model2": (MeshConfig(data=2, fsdp=2, model=2), fsdp_rules()),
     "fsdp8": (MeshConfig(data=1, fsdp=8), fsdp_rules()),
+    "data4_fsdp2_split_moments": (MeshConfig(data=4, fsdp=2), fsdp_rules(),
+                                  ("data",)),
 }
 
 
@@ -74,8 +77,10 @@ def trained():
 
   def get(name):
     if name not in cache:
-      mesh_config, rules = MESHES[name]
-      cache[name] = _train(Partitioner(create_mesh(mesh_config), rules))
+      mesh_config, rules, *optimizer_axes = MESHES[name]
+      cache[name] = _train(Partitioner(create_mesh(mesh_config), rules,
+                                       optimizer_axes=(optimizer_axes or
+                                                       [()])[0]))
     return cache[name]
   return get
 
@@ -146,6 +151,31 @@ def test_fsdp_splits_vocab_axis_of_token_embedding(trained, name):
                                                               "fsdp"))
   adam_mu = state.opt_state[1][0].mu["encoder"]["embeddings"]
   assert _spec(adam_mu["token_embedding"]) == P(("model", "fsdp"))
+
+
+def test_split_moments_are_split_over_data_as_well(trained):
+  """Moments split over data beside fsdp; parameters only over fsdp."""
+  _, state = trained("data4_fsdp2_split_moments")
+  kernel = state.params["encoder"]["layers"]["mlp"]["wi"]["kernel"]
+  assert _spec(kernel) == P(None, "fsdp", "model")
+  adam = state.opt_state[1][0]
+  assert _spec(adam.mu["encoder"]["layers"]["mlp"]["wi"]["kernel"]) == P(
+      None, ("fsdp", "data"), "model")
+  nu_shard = adam.nu["encoder"]["layers"]["mlp"]["wi"]["kernel"]
+  assert nu_shard.addressable_shards[0].data.shape == (2, 32 // 8, 64)
+  embedding = adam.mu["encoder"]["embeddings"]["token_embedding"]
+  assert _spec(embedding) == P(("model", "fsdp", "data"))
+
+
+def test_split_moments_with_microbatches_match_unsplit():
+  """Microbatches mask differently from one batch, so the reference is the
+  same mesh and microbatches without the split."""
+  mesh = create_mesh(MeshConfig(data=4, fsdp=2))
+  split, _ = _train(Partitioner(mesh, fsdp_rules(), optimizer_axes=("data",)),
+                    num_microbatches=2)
+  plain, _ = _train(Partitioner(mesh, fsdp_rules()), num_microbatches=2)
+  np.testing.assert_allclose(split, plain, atol=1e-5)
+  assert split[-1] < split[0]
 
 
 def test_gradient_accumulation_runs_sharded_and_learns():
