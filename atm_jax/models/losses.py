@@ -13,12 +13,23 @@ from atm_jax.models import layers
 Array = jax.Array
 
 
-def _softmax_parts(logits: Array) -> tuple[Array, Array, Array]:
-  """(row max, log partition, softmax) of `logits`, exponentiating once."""
+def _softmax_parts(logits: Array, temperature: float = 1.0
+                   ) -> tuple[Array, Array, Array]:
+  """(row max, log partition, softmax) of `logits / temperature`,
+  exponentiating once.
+
+  The shift is the row max of the unscaled logits (max(x / T) is
+  max(x) / T), so every loss and metric over the same logits takes the
+  same maximum and XLA computes it once.
+  """
   top = logits.max(-1)
-  exps = jnp.exp(logits - top[..., None])
+  shifted = logits - top[..., None]
+  if temperature != 1.0:
+    shifted = shifted / temperature
+  exps = jnp.exp(shifted)
   total = exps.sum(-1)
-  return top, top + jnp.log(total), exps / total[..., None]
+  return (top / temperature, top / temperature + jnp.log(total),
+          exps / total[..., None])
 
 
 def _cross_entropy_gradient(cotangent: Array, probs: Array,
@@ -104,12 +115,12 @@ def _soft_nll(student_logits: Array, teacher_logits: Array,
 
 
 def _soft_nll_forward(student_logits, teacher_logits, temperature):
-  teacher_probs = jax.nn.softmax(teacher_logits / temperature)
-  scaled = student_logits / temperature
-  _, log_partition, student_probs = _softmax_parts(scaled)
+  _, _, teacher_probs = _softmax_parts(teacher_logits, temperature)
+  _, log_partition, student_probs = _softmax_parts(student_logits,
+                                                   temperature)
   # The teacher's probabilities sum to 1, so the log-softmax's shift (the
   # log partition) comes out of the dot product whole.
-  nll = log_partition - (teacher_probs * scaled).sum(-1)
+  nll = log_partition - (teacher_probs * student_logits).sum(-1) / temperature
   return nll, (student_probs, teacher_probs)
 
 
