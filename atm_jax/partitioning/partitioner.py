@@ -36,6 +36,10 @@ class Partitioner:
   optimizer_axes: tuple[str, ...] = ()
 
   def __post_init__(self):
+    axes = self.optimizer_axes
+    # gin reads ('data') as the string 'data': take it as the one axis.
+    object.__setattr__(self, "optimizer_axes",
+                       (axes,) if isinstance(axes, str) else tuple(axes))
     unknown = [a for a in self.optimizer_axes if a not in self.mesh.shape]
     if unknown:
       raise UserError(

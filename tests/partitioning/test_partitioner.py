@@ -44,3 +44,8 @@ def test_no_optimizer_axes_is_the_identity():
 def test_unknown_optimizer_axis_is_refused():
   with pytest.raises(UserError, match=r"optimizer_axes names \['replica'\]"):
     Partitioner(MESH, fsdp_rules(), optimizer_axes=("replica",))
+
+
+def test_one_axis_given_as_a_string_is_taken_whole():
+  partitioner = Partitioner(MESH, fsdp_rules(), optimizer_axes="data")
+  assert partitioner.optimizer_axes == ("data",)
