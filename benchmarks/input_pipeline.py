@@ -4,13 +4,16 @@
 
 Builds the Stage 1 mixture over Tatoeba (written and spoken form per language,
 temperature-sampled), reads it exactly as training does (packed, batched,
-numpy), and reports its tokens/s next to the tokens/s of the model's MLM train
-step, timed by benchmarks/train_step.py with the same batch and length. The
-target is a ratio of 10 or more: the input pipeline must never be what training
+numpy: a block of lines per element, `text_blocks`), and reports its tokens/s
+next to the tokens/s of the model's MLM train step; `per_example` is the same
+mixture read one example at a time (`BlockSettings.block_lines = 0`), with the
+rate of its unpacked examples. The train step is timed by
+benchmarks/train_step.py with the same batch and length. The target is a ratio of 10 or more: the input pipeline must never be what training
 waits for. Each is timed alone (train step first), so on a machine with few
 cores the ratio is an upper bound on the headroom while both run.
 """
 import contextlib
+import dataclasses
 import glob
 import io
 import json
@@ -27,7 +30,7 @@ import tensorflow as tf  # noqa: E402
 import train_step  # noqa: E402  (defines --model --batch --length --steps --dtype)
 
 from atm_jax import cli  # noqa: E402
-from atm_jax.data import mlm_batches  # noqa: E402
+from atm_jax.data import mlm_batches, text_blocks  # noqa: E402
 from atm_jax.vocab import vocabulary  # noqa: E402
 from tasks import pretraining  # noqa: E402
 
@@ -60,7 +63,7 @@ def stage1_mixture(folder: str) -> str:
       os.path.join(folder, "spm.model"), alpha=0.3)
   return pretraining.register_stage1_mixture(
       text_glob, vocab, os.path.join(folder, "cache"),
-      languages=FLAGS.languages, name="benchmark_stage1")
+      languages=FLAGS.languages, name="benchmark_stage1").name
 
 
 def mixture_examples_per_second(mixture: str, blocks: int = 20) -> float:
@@ -78,8 +81,10 @@ def mixture_examples_per_second(mixture: str, blocks: int = 20) -> float:
   return round(blocks * block / (time.perf_counter() - start), 1)
 
 
-def pipeline_tokens_per_second(mixture: str) -> dict:
-  batches = mlm_batches.mlm_batches(mixture, "train", FLAGS.length, FLAGS.batch, seed=0)
+def pipeline_tokens_per_second(mixture: str,
+                               blocks: text_blocks.BlockSettings) -> dict:
+  batches = mlm_batches.mlm_batches(mixture, "train", FLAGS.length, FLAGS.batch,
+                                    seed=0, blocks=blocks)
   for _ in range(FLAGS.warmup_batches):
     next(batches)
   real_tokens = 0
@@ -100,8 +105,12 @@ def main(argv):
   with tempfile.TemporaryDirectory() as folder:
     mixture = stage1_mixture(folder)
     unpacked = mixture_examples_per_second(mixture)
-    data = {**pipeline_tokens_per_second(mixture),
-            "mixture_examples_per_second": unpacked}
+    per_example = pipeline_tokens_per_second(
+        mixture, text_blocks.BlockSettings(block_lines=0))
+    data = {**pipeline_tokens_per_second(mixture, text_blocks.BlockSettings()),
+            "block_settings": dataclasses.asdict(text_blocks.BlockSettings()),
+            "per_example": {**per_example,
+                            "mixture_examples_per_second": unpacked}}
   print(json.dumps({
       "model": FLAGS.model, "batch": FLAGS.batch, "length": FLAGS.length,
       "languages": len(FLAGS.languages), "cpus": os.cpu_count(),

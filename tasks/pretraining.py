@@ -19,16 +19,14 @@ import seqio
 import tensorflow as tf
 
 from atm_jax.data import registry, spoken_cache
+from atm_jax.data.text_blocks import SHUFFLE_LINES, TextLineSource
 from atm_jax.errors import UserError
 from atm_jax.vocab import vocabulary
 from atm_jax.vocab.vocabulary import load_vocabulary
-from tasks import text_mlm
 
 # The features each example carries besides its tokens.
 SOURCE_FEATURES = ("language", "form")
 WRITTEN, SPOKEN, IN_DOMAIN = "written", "spoken", "in_domain"
-# Lines are read in file order, so a large buffer is what mixes neighbouring text.
-_SHUFFLE_BUFFER_SIZE = 10_000
 
 
 def _matching_files(pattern: str, macro: str) -> list[str]:
@@ -43,26 +41,21 @@ def _matching_files(pattern: str, macro: str) -> list[str]:
 def _register_text_task(name: str, files: Sequence[str],
                         vocab: seqio.SentencePieceVocabulary, language: str,
                         form: str, validation_every: int) -> str:
-  """A text MLM task over `files` (text_mlm's line split) whose examples also
-  carry their language and form; re-registering replaces it."""
-
-  def dataset_fn(split: str, shuffle_files: bool,
-                 seed: int | None = None) -> tf.data.Dataset:
-    del shuffle_files, seed  # Fixed order: the split depends on it; the Task shuffles.
-    return text_mlm.read_split(list(files), split, validation_every).map(
-        lambda example: {"targets": example["text"], "language": language,
-                         "form": form})
+  """A text MLM task over `files` (every `validation_every`-th line is
+  validation) whose examples also carry their language and form;
+  re-registering replaces it."""
 
   registry.reregister(
       seqio.TaskRegistry, name,
-      source=seqio.FunctionDataSource(dataset_fn, splits=("train", "validation")),
+      source=TextLineSource(files, validation_every,
+                            constants={"language": language, "form": form}),
       preprocessors=[
           functools.partial(seqio.preprocessors.tokenize, copy_pretokenized=False),
           seqio.preprocessors.append_eos_after_trim,
       ],
       output_features={"targets": seqio.Feature(vocab, add_eos=True,
                                                 dtype=tf.int32)},
-      shuffle_buffer_size=_SHUFFLE_BUFFER_SIZE,
+      shuffle_buffer_size=SHUFFLE_LINES,
   )
   return name
 

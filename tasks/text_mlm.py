@@ -10,11 +10,10 @@ import seqio
 import tensorflow as tf
 
 from atm_jax.data import registry
+from atm_jax.data.text_blocks import SHUFFLE_LINES, TextLineSource
 from atm_jax.errors import UserError
 from atm_jax.vocab.vocabulary import load_vocabulary
 
-# Lines are read in file order, so a large buffer is what mixes neighbouring text.
-_SHUFFLE_BUFFER_SIZE = 10_000
 
 
 def _text_files(text_glob: str) -> list[str]:
@@ -24,18 +23,6 @@ def _text_files(text_glob: str) -> list[str]:
     raise UserError(f"TEXT_GLOB {text_glob!r} matches no file; set TEXT_GLOB to "
                     "the text files to train on (one sentence per line).")
   return files
-
-
-def read_split(files: list[str], split: str, validation_every: int) -> tf.data.Dataset:
-  """Every `validation_every`-th line (counting all files in order) is validation."""
-
-  def keep(index: tf.Tensor, line: tf.Tensor) -> tf.Tensor:
-    in_validation = tf.equal(index % validation_every, 0)
-    in_split = in_validation if split == "validation" else tf.logical_not(in_validation)
-    return tf.logical_and(in_split, tf.strings.length(tf.strings.strip(line)) > 0)
-
-  lines = tf.data.TextLineDataset(files).enumerate().filter(keep)
-  return lines.map(lambda _, line: {"text": line})
 
 
 @gin.configurable
@@ -52,14 +39,9 @@ def register_text_mlm(
   files = _text_files(text_glob)
   vocabulary = load_vocabulary(vocab_path)
 
-  def dataset_fn(split: str, shuffle_files: bool,
-                 seed: int | None = None) -> tf.data.Dataset:
-    del shuffle_files, seed  # Fixed order: the split depends on it; the Task shuffles.
-    return read_split(files, split, validation_every)
-
   registry.reregister(
       seqio.TaskRegistry, name,
-      source=seqio.FunctionDataSource(dataset_fn, splits=("train", "validation")),
+      source=TextLineSource(files, validation_every, key="text"),
       preprocessors=[
           functools.partial(seqio.preprocessors.rekey, key_map={"targets": "text"}),
           functools.partial(seqio.preprocessors.tokenize, copy_pretokenized=False),
@@ -67,6 +49,6 @@ def register_text_mlm(
       ],
       output_features={"targets": seqio.Feature(
           vocabulary, add_eos=True, dtype=tf.int32)},
-      shuffle_buffer_size=_SHUFFLE_BUFFER_SIZE,
+      shuffle_buffer_size=SHUFFLE_LINES,
   )
   return registry.RegisteredTask(name, vocabulary)

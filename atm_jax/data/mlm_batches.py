@@ -10,7 +10,7 @@ batches when there is none.
 import seqio
 import tensorflow as tf
 
-from atm_jax.data import pipeline_options, registry
+from atm_jax.data import pipeline_options, registry, text_blocks
 from atm_jax.data.stream import BatchStream
 from atm_jax.errors import UserError
 
@@ -55,6 +55,20 @@ def _batch(dataset: tf.data.Dataset, rows: int, sequence_length: int,
   return dataset.batch(rows).map(pad_rows, num_parallel_calls=tf.data.AUTOTUNE)
 
 
+def _examples(dataset_provider: seqio.DatasetProviderBase, split: str,
+              sequence_length: int, *, seed: int, shuffle: bool,
+              num_epochs: int | None, pack: bool) -> tf.data.Dataset:
+  """Rows read one example at a time through SeqIO, packed by its packer
+  or one example per row."""
+  dataset = dataset_provider.get_dataset(
+      sequence_length={_FEATURE: sequence_length}, split=split, shuffle=shuffle,
+      seed=seed, num_epochs=num_epochs)
+  if pack:
+    return seqio.utils.trim_and_pack_dataset(
+        dataset, {_FEATURE: sequence_length}, use_custom_ops=False)
+  return _one_example_per_row(dataset, sequence_length)
+
+
 def mlm_batches(
     task_name: str,
     split: str,
@@ -66,25 +80,28 @@ def mlm_batches(
     shuffle: bool = True,
     num_epochs: int | None = None,
     pack: bool = True,
+    blocks: text_blocks.BlockSettings | None = None,
 ) -> BatchStream:
   """Yields whole global batches: int32 [global_batch_size, sequence_length]
   arrays `tokens`, `segment_ids` (0 = padding) and `positions`.
 
   `num_epochs=None` repeats forever (training); a set `num_epochs` (evaluation)
-  ends with a zero-padded batch rather than dropping the remainder.
+  ends with a zero-padded batch rather than dropping the remainder. Packed
+  training on text tasks reads them in blocks (`text_blocks`; `blocks`,
+  from gin by default, says how, or turns it off).
   """
   dataset_provider = registry.provider(task_name)
   if split not in dataset_provider.splits:
     raise UserError(f"{task_name!r} has no split {split!r}; use one of "
                     f"{list(dataset_provider.splits)}.")
-  dataset = dataset_provider.get_dataset(
-      sequence_length={_FEATURE: sequence_length}, split=split, shuffle=shuffle,
-      seed=seed, num_epochs=num_epochs)
-  if pack:
-    dataset = seqio.utils.trim_and_pack_dataset(
-        dataset, {_FEATURE: sequence_length}, use_custom_ops=False)
+  blocks = blocks or text_blocks.BlockSettings()
+  tasks = text_blocks.text_tasks(dataset_provider)
+  if (pack and shuffle and num_epochs is None and split == "train"
+      and blocks.block_lines and tasks):
+    dataset = text_blocks.training_rows(tasks, sequence_length, seed, blocks)
   else:
-    dataset = _one_example_per_row(dataset, sequence_length)
+    dataset = _examples(dataset_provider, split, sequence_length, seed=seed,
+                        shuffle=shuffle, num_epochs=num_epochs, pack=pack)
   dataset = _batch(dataset, global_batch_size, sequence_length, pad_last=num_epochs is not None)
   dataset = dataset.map(
       lambda batch: {new: batch[old] for old, new in _OUTPUT_NAMES.items()})
