@@ -98,14 +98,22 @@ class BlockSettings:
 def text_tasks(provider: seqio.DatasetProviderBase
                ) -> list[tuple[seqio.Task, float]] | None:
   """(task, rate) of each task `provider` mixes (itself, for a task), or
-  None when one of them is not read from a `TextLineSource`."""
+  None when one of them is not read from a `TextLineSource` or does not
+  tokenize with SentencePiece (whose `encode_tf` takes a whole block; an
+  imported checkpoint's vocabulary encodes one line at a time)."""
   if isinstance(provider, seqio.Mixture):
     weighted = [(task, provider.get_rate(task)) for task in provider.tasks]
   else:
     weighted = [(provider, 1.0)]
-  if not all(isinstance(task.source, TextLineSource) for task, _ in weighted):
+  if not all(_reads_in_blocks(task) for task, _ in weighted):
     return None
   return [(task, rate) for task, rate in weighted if rate > 0]
+
+
+def _reads_in_blocks(task: seqio.Task) -> bool:
+  vocabulary = task.output_features["targets"].vocabulary
+  return (isinstance(task.source, TextLineSource)
+          and isinstance(vocabulary, seqio.SentencePieceVocabulary))
 
 
 def _tokenized(task: seqio.Task, lines: tf.Tensor,
@@ -114,8 +122,6 @@ def _tokenized(task: seqio.Task, lines: tf.Tensor,
   the task's tokenize and append_eos_after_trim make of each line."""
   vocabulary = task.output_features["targets"].vocabulary
   tokens = tf.cast(vocabulary.encode_tf(lines), tf.int32)
-  if not isinstance(tokens, tf.RaggedTensor):
-    tokens = tf.RaggedTensor.from_tensor(tokens)
   eos = tf.fill([tokens.nrows(), 1], tf.constant(vocabulary.eos_id, tf.int32))
   return tf.concat([tokens[:, :sequence_length - 1], eos], axis=1)
 

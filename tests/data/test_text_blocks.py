@@ -125,6 +125,19 @@ def test_a_task_not_read_from_text_lines_is_read_per_example(corpus):
   assert len(_packed_examples("blocks_other", 1)) > 2
 
 
+def test_a_vocabulary_other_than_sentencepiece_is_read_per_example(corpus):
+  files = seqio.get_mixture_or_task(corpus["eighty"]).source.files
+  registry.reregister(
+      seqio.TaskRegistry, "blocks_bytes",
+      source=text_blocks.TextLineSource(files, validation_every=10),
+      preprocessors=[seqio.preprocessors.tokenize,
+                     seqio.preprocessors.append_eos_after_trim],
+      output_features={"targets": seqio.Feature(seqio.ByteVocabulary(),
+                                                dtype=tf.int32)})
+  assert text_blocks.text_tasks(seqio.get_mixture_or_task("blocks_bytes")) is None
+  assert len(_packed_examples("blocks_bytes", 1)) > 2
+
+
 def test_block_lines_zero_reads_the_task_per_example(corpus):
   provider = seqio.get_mixture_or_task(corpus["lower"])
   per_example = mlm_batches._examples(  # pylint: disable=protected-access

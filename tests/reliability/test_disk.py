@@ -3,9 +3,10 @@ naming the failed save, removes its temporary folder, keeps every earlier
 checkpoint intact, and a rerun with space resumes to the uninterrupted
 losses.
 
-The disk is a 16 MiB tmpfs, mounted where this machine lets the tests mount
-one (as root): room for two checkpoints of the tiny run (train state and
-input position, about 6 MiB each), not for the third; elsewhere these tests are skipped, and
+The disk is a tmpfs, mounted where this machine lets the tests mount one (as
+root), sized from the reference run's first checkpoint (train state and
+input position) to hold two checkpoints of the tiny run but not a third;
+elsewhere these tests are skipped, and
 tests/checkpoints/test_manager.py fails a save inside orbax's commit and
 refuses one that cannot fit, without a mount."""
 import glob
@@ -27,16 +28,35 @@ def _mount(folder: str, options: str) -> bool:
   return result.returncode == 0
 
 
-@pytest.fixture()
-def small_disk(tmp_path):
-  """A 16 MiB filesystem, or None where mounting is not allowed."""
+def _disk(tmp_path, size: str):
+  """A tmpfs of `size` in a new folder, or None where mounting is not
+  allowed; unmounted after the test."""
   folder = str(tmp_path / f"disk-{uuid.uuid4().hex[:6]}")
   os.makedirs(folder)
-  if not _mount(folder, "size=16m"):
+  if not _mount(folder, f"size={size}"):
     yield None
     return
   yield folder
   subprocess.run(["umount", "-l", folder], check=False)
+
+
+@pytest.fixture()
+def small_disk(tmp_path):
+  """A 16 MiB filesystem, or None where mounting is not allowed."""
+  yield from _disk(tmp_path, "16m")
+
+
+def _folder_bytes(folder: str) -> int:
+  return sum(os.path.getsize(os.path.join(root, name))
+             for root, _, names in os.walk(folder) for name in names)
+
+
+@pytest.fixture()
+def two_checkpoint_disk(tmp_path, reference_run):
+  """Room for two of the reference run's checkpoints, not for a third."""
+  first = sorted(os.listdir(_checkpoints(reference_run)), key=int)[0]
+  size = _folder_bytes(os.path.join(_checkpoints(reference_run), first))
+  yield from _disk(tmp_path, f"{int(2.5 * size) // 1024}k")
 
 
 def _train(model_dir, same_inputs):
@@ -59,15 +79,15 @@ def _check_stopped_and_intact(line: str, cause: str, model_dir: str) -> None:
 
 
 def test_a_full_disk_stops_at_the_failed_save_and_loses_nothing(
-    small_disk, same_inputs, reference_run):
-  if small_disk is None:
+    two_checkpoint_disk, same_inputs, reference_run):
+  if two_checkpoint_disk is None:
     pytest.skip("mounting a tmpfs needs root; tests/checkpoints covers the "
                 "failed save without one")
-  model_dir = os.path.join(small_disk, "run")
+  model_dir = os.path.join(two_checkpoint_disk, "run")
   line = harness.error_line(_train(model_dir, same_inputs))
   _check_stopped_and_intact(line, "No space left on device", model_dir)
   assert os.listdir(_checkpoints(model_dir))
-  assert _mount_more_space(small_disk)
+  assert _mount_more_space(two_checkpoint_disk)
   result = _train(model_dir, same_inputs)
   assert result.returncode == 0, result.stderr[-3000:]
   assert harness.losses(model_dir) == harness.losses(reference_run)
