@@ -126,6 +126,19 @@ def _tokenized(task: seqio.Task, lines: tf.Tensor,
   return tf.concat([tokens[:, :sequence_length - 1], eos], axis=1)
 
 
+def _check_training_lines(task: seqio.Task) -> None:
+  """Refuse a task without one training line: its blocks would all be
+  empty, and filling a block from them would never end."""
+  source = task.source
+  found = source.training_blocks(1024).filter(lambda block: tf.size(block) > 0)
+  if not any(True for _ in found.take(1)):
+    raise UserError(
+        f"Task {task.name!r} has no training line in {len(source.files)} "
+        f"file(s) ({source.files[0]}, ...): every line is empty or held out "
+        f"for validation (every {source.validation_every}th line); add text or "
+        "raise validation_every.")
+
+
 def training_rows(tasks: list[tuple[seqio.Task, float]], sequence_length: int,
                   seed: int, settings: BlockSettings) -> tf.data.Dataset:
   """Packed rows (`targets`, `targets_segment_ids`, `targets_positions`,
@@ -135,6 +148,7 @@ def training_rows(tasks: list[tuple[seqio.Task, float]], sequence_length: int,
   buffer = math.ceil(SHUFFLE_LINES / lines)
   streams = []
   for index, (task, _) in enumerate(tasks):
+    _check_training_lines(task)
     blocks = task.source.training_blocks(lines)
     blocks = blocks.shuffle(buffer, seed=seed + index).repeat().rebatch(lines)
     streams.append(blocks.map(

@@ -149,6 +149,20 @@ def test_block_lines_zero_reads_the_task_per_example(corpus):
   np.testing.assert_array_equal(batch["tokens"], expected)
 
 
+def test_a_task_without_training_lines_is_refused(corpus, tmp_path):
+  (tmp_path / "one.txt").write_text("held out for validation\n\n")
+  vocab = registry.registered(corpus["lower"]).vocabulary
+  empty = text_mlm.register_text_mlm(
+      str(tmp_path / "one.txt"), vocab.sentencepiece_model_file,
+      name="blocks_empty", validation_every=10).name
+  registry.reregister(seqio.MixtureRegistry, "blocks_with_empty",
+                      [(empty, 1.0), (corpus["lower"], 1.0)])
+  for name in (empty, "blocks_with_empty"):
+    with pytest.raises(UserError, match="'blocks_empty' has no training line "
+                       r"in 1 file.*every 10th line\); add text"):
+      mlm_batches.mlm_batches(name, "train", LENGTH, 8)
+
+
 @pytest.mark.parametrize("settings", [dict(block_lines=-1),
                                       dict(blocks_per_group=0)])
 def test_bad_settings_are_refused(settings):
