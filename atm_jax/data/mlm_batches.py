@@ -95,9 +95,10 @@ def mlm_batches(
     raise UserError(f"{task_name!r} has no split {split!r}; use one of "
                     f"{list(dataset_provider.splits)}.")
   blocks = blocks or text_blocks.BlockSettings()
-  tasks = text_blocks.text_tasks(dataset_provider)
-  if (pack and shuffle and num_epochs is None and split == "train"
-      and blocks.block_lines and tasks):
+  training = pack and shuffle and num_epochs is None and split == "train"
+  tasks = (text_blocks.text_tasks(dataset_provider)
+           if training and blocks.block_lines else None)
+  if tasks:
     dataset = text_blocks.training_rows(tasks, sequence_length, seed, blocks)
   else:
     dataset = _examples(dataset_provider, split, sequence_length, seed=seed,

@@ -26,19 +26,23 @@ from atm_jax.errors import UserError
 SHUFFLE_LINES = 10_000
 
 
+def _in_split(numbers: tf.Tensor, lines: tf.Tensor, split: str,
+              validation_every: int) -> tf.Tensor:
+  """Which of `lines` (line `numbers`, counting all files in order) belong
+  to `split`: every `validation_every`-th line is validation, the others
+  train, and empty lines neither."""
+  in_validation = tf.equal(numbers % validation_every, 0)
+  in_split = (in_validation if split == "validation"
+              else tf.logical_not(in_validation))
+  return tf.logical_and(in_split,
+                        tf.strings.length(tf.strings.strip(lines)) > 0)
+
+
 def lines_of_split(files: Sequence[str], split: str,
                    validation_every: int) -> tf.data.Dataset:
-  """Non-empty lines of `split`: every `validation_every`-th line (counting
-  all files in order) is validation, the others train."""
-
-  def keep(index: tf.Tensor, line: tf.Tensor) -> tf.Tensor:
-    in_validation = tf.equal(index % validation_every, 0)
-    in_split = (in_validation if split == "validation"
-                else tf.logical_not(in_validation))
-    return tf.logical_and(in_split,
-                          tf.strings.length(tf.strings.strip(line)) > 0)
-
-  lines = tf.data.TextLineDataset(list(files)).enumerate().filter(keep)
+  """The lines of `split`, one per element (see `_in_split`)."""
+  lines = tf.data.TextLineDataset(list(files)).enumerate().filter(
+      lambda index, line: _in_split(index, line, split, validation_every))
   return lines.map(lambda _, line: line)
 
 
@@ -65,13 +69,10 @@ class TextLineSource(seqio.FunctionDataSource):
     """One epoch of the training lines as string vectors, block by block
     (a block holds at most `block_lines` lines; fewer where validation
     lines and empty ones were left out)."""
-    every = self.validation_every
-
     def keep(index: tf.Tensor, lines: tf.Tensor) -> tf.Tensor:
       numbers = index * block_lines + tf.range(tf.size(lines, tf.int64))
-      wanted = tf.logical_and(numbers % every != 0,
-                              tf.strings.length(tf.strings.strip(lines)) > 0)
-      return tf.boolean_mask(lines, wanted)
+      return tf.boolean_mask(lines, _in_split(numbers, lines, "train",
+                                              self.validation_every))
 
     blocks = tf.data.TextLineDataset(self.files).batch(block_lines)
     return blocks.enumerate().map(keep)
