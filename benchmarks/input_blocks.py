@@ -10,7 +10,6 @@ of `--length`. No mixing and no per-example packing: this is a bound on
 what a block-wise pipeline could reach here, not a pipeline. Each stage is
 timed alone, for `--seconds`, after a warm-up, at `--parallel` map calls.
 """
-import glob
 import json
 import os
 import tempfile
@@ -18,33 +17,19 @@ import time
 
 from absl import app, flags
 
-_BENCHMARKS = os.path.dirname(os.path.abspath(__file__))
+import tatoeba_text  # noqa: E402  (defines --data_dir --languages --vocab_size)
 import tensorflow as tf  # noqa: E402
 import tensorflow_text as tf_text  # noqa: E402
 
-from atm_jax.vocab import vocabulary  # noqa: E402
+from atm_jax.data.text_blocks import TextLineSource  # noqa: E402
 
-flags.DEFINE_string("data_dir", os.path.join(os.path.dirname(_BENCHMARKS), "..",
-                                             "shared", "data", "tatoeba"),
-                    "Folder of tatoeba.xxx-eng.xxx files.")
-flags.DEFINE_list("languages", ["deu", "fra", "spa", "ita", "por", "jpn", "ara",
-                                "hin", "tam", "tel"], "Language codes to read.")
-flags.DEFINE_integer("vocab_size", 8000, "Pieces of the vocabulary trained first.")
 flags.DEFINE_integer("block", 1024, "Lines per block.")
 flags.DEFINE_integer("length", 128, "Row length of the last stage.")
 flags.DEFINE_integer("parallel", -1, "Parallel map calls; -1 = autotune.")
-flags.DEFINE_integer("validation_every", 100, "As text_mlm.read_split.")
+flags.DEFINE_integer("validation_every", 100,
+                     "Every n-th line is validation, as in the text tasks.")
 flags.DEFINE_float("seconds", 10.0, "Timed seconds per stage.")
 FLAGS = flags.FLAGS
-
-
-def split_block(index: tf.Tensor, lines: tf.Tensor) -> tf.Tensor:
-  """The training lines of one block (non-empty, not every n-th line)."""
-  first = index * FLAGS.block
-  numbers = first + tf.range(tf.size(lines), dtype=tf.int64)
-  keep = tf.logical_and(numbers % FLAGS.validation_every != 0,
-                        tf.strings.length(tf.strings.strip(lines)) > 0)
-  return tf.boolean_mask(lines, keep)
 
 
 def stages(paths: list[str], model: bytes) -> dict[str, tf.data.Dataset]:
@@ -52,8 +37,8 @@ def stages(paths: list[str], model: bytes) -> dict[str, tf.data.Dataset]:
   (lines, tokens) counts of one block."""
   tokenizer = tf_text.SentencepieceTokenizer(model=model, add_eos=True)
   parallel = tf.data.AUTOTUNE if FLAGS.parallel < 0 else FLAGS.parallel
-  blocks = tf.data.TextLineDataset(paths).repeat().batch(FLAGS.block)
-  read = blocks.enumerate().map(split_block, num_parallel_calls=parallel)
+  read = TextLineSource(paths, FLAGS.validation_every).training_blocks(
+      FLAGS.block).repeat()
   tokens = read.map(tokenizer.tokenize, num_parallel_calls=parallel)
 
   def rows(ragged: tf.RaggedTensor) -> tf.Tensor:
@@ -88,16 +73,9 @@ def rate(dataset: tf.data.Dataset) -> dict[str, float]:
 
 def main(argv):
   del argv
-  groups = vocabulary.files_by_language(
-      sorted(glob.glob(os.path.join(FLAGS.data_dir, "tatoeba.*"))),
-      languages=FLAGS.languages)
-  paths = [path for files in groups.values() for path in files]
   with tempfile.TemporaryDirectory() as folder:
-    model_path = os.path.join(folder, "spm.model")
-    vocabulary.train_sentencepiece(paths, FLAGS.vocab_size, model_path,
-                                   alpha=0.3)
-    with open(model_path, "rb") as model:
-      datasets = stages(paths, model.read())
+    with open(tatoeba_text.train_vocabulary(folder), "rb") as model:
+      datasets = stages(tatoeba_text.language_files(), model.read())
   results = {name: rate(dataset) for name, dataset in datasets.items()}
   print(json.dumps({"block": FLAGS.block, "parallel": FLAGS.parallel,
                     "length": FLAGS.length, "load_average": os.getloadavg()[0],

@@ -14,7 +14,6 @@ cores the ratio is an upper bound on the headroom while both run.
 """
 import contextlib
 import dataclasses
-import glob
 import io
 import json
 import os
@@ -23,23 +22,16 @@ import time
 
 from absl import app, flags
 
-_BENCHMARKS = os.path.dirname(os.path.abspath(__file__))
 import numpy as np  # noqa: E402
 import seqio  # noqa: E402
 import tensorflow as tf  # noqa: E402
+import tatoeba_text  # noqa: E402  (defines --data_dir --languages --vocab_size)
 import train_step  # noqa: E402  (defines --model --batch --length --steps --dtype)
 
 from atm_jax import cli  # noqa: E402
 from atm_jax.data import mlm_batches, text_blocks  # noqa: E402
-from atm_jax.vocab import vocabulary  # noqa: E402
 from tasks import pretraining  # noqa: E402
 
-flags.DEFINE_string("data_dir", os.path.join(os.path.dirname(_BENCHMARKS), "..",
-                                             "shared", "data", "tatoeba"),
-                    "Folder of tatoeba.xxx-eng.xxx files.")
-flags.DEFINE_list("languages", ["deu", "fra", "spa", "ita", "por", "jpn", "ara",
-                                "hin", "tam", "tel"], "Language codes to mix.")
-flags.DEFINE_integer("vocab_size", 8000, "Pieces of the vocabulary trained first.")
 flags.DEFINE_integer("warmup_batches", 20, "Batches read before timing starts.")
 flags.DEFINE_integer("timed_batches", 300, "Batches timed.")
 FLAGS = flags.FLAGS
@@ -55,14 +47,9 @@ def train_step_tokens_per_second() -> dict:
 
 def stage1_mixture(folder: str) -> str:
   """The Stage 1 mixture over the chosen languages, vocabulary trained here."""
-  text_glob = os.path.join(FLAGS.data_dir, "tatoeba.*")
-  groups = vocabulary.files_by_language(sorted(glob.glob(text_glob)),
-                                        languages=FLAGS.languages)
-  vocab = vocabulary.train_sentencepiece(
-      [path for files in groups.values() for path in files], FLAGS.vocab_size,
-      os.path.join(folder, "spm.model"), alpha=0.3)
   return pretraining.register_stage1_mixture(
-      text_glob, vocab, os.path.join(folder, "cache"),
+      tatoeba_text.text_glob(), tatoeba_text.train_vocabulary(folder),
+      os.path.join(folder, "cache"),
       languages=FLAGS.languages, name="benchmark_stage1").name
 
 
